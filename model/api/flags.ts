@@ -1,0 +1,88 @@
+// Kernel names and values shared by every layer. Data only: no logic lives in model/api.
+// Sources: include/linux/gfp_types.h (6.12), include/linux/mmzone.h (enum zone_type, enum migratetype).
+
+/** Zone names in index order (x86-64 without HIGHMEM; ZONE_DEVICE is out of scope). */
+export const ZONE_NAMES = ['ZONE_DMA', 'ZONE_DMA32', 'ZONE_NORMAL', 'ZONE_MOVABLE'] as const;
+export type ZoneName = (typeof ZONE_NAMES)[number];
+export const MAX_NR_ZONES = ZONE_NAMES.length;
+
+/** Migratetypes in kernel order (enum migratetype with CONFIG_CMA and CONFIG_MEMORY_ISOLATION). */
+export const MIGRATETYPE_NAMES = [
+  'MIGRATE_UNMOVABLE',
+  'MIGRATE_MOVABLE',
+  'MIGRATE_RECLAIMABLE',
+  'MIGRATE_HIGHATOMIC',
+  'MIGRATE_CMA',
+  'MIGRATE_ISOLATE',
+] as const;
+export type Migratetype = (typeof MIGRATETYPE_NAMES)[number];
+export const MIGRATE_TYPES = MIGRATETYPE_NAMES.length;
+
+/** Single gfp bits, include/linux/gfp_types.h (6.12, __GFP_SKIP_* = 0 without KASAN_HW_TAGS). */
+export const GFP_BITS = {
+  __GFP_DMA: 0x01,
+  __GFP_HIGHMEM: 0x02,
+  __GFP_DMA32: 0x04,
+  __GFP_MOVABLE: 0x08,
+  __GFP_RECLAIMABLE: 0x10,
+  __GFP_HIGH: 0x20,
+  __GFP_IO: 0x40,
+  __GFP_FS: 0x80,
+  __GFP_ZERO: 0x100,
+  __GFP_DIRECT_RECLAIM: 0x400,
+  __GFP_KSWAPD_RECLAIM: 0x800,
+  __GFP_WRITE: 0x1000,
+  __GFP_NOWARN: 0x2000,
+  __GFP_RETRY_MAYFAIL: 0x4000,
+  __GFP_NOFAIL: 0x8000,
+  __GFP_NORETRY: 0x10000,
+  __GFP_MEMALLOC: 0x20000,
+  __GFP_COMP: 0x40000,
+  __GFP_NOMEMALLOC: 0x80000,
+  __GFP_HARDWALL: 0x100000,
+  __GFP_THISNODE: 0x200000,
+  __GFP_ACCOUNT: 0x400000,
+  __GFP_ZEROTAGS: 0x800000,
+} as const;
+export type GfpBitName = keyof typeof GFP_BITS;
+
+const B = GFP_BITS;
+const RECLAIM = B.__GFP_DIRECT_RECLAIM | B.__GFP_KSWAPD_RECLAIM;
+const KERNEL = RECLAIM | B.__GFP_IO | B.__GFP_FS;
+const HIGHUSER_MOVABLE = KERNEL | B.__GFP_HARDWALL | B.__GFP_HIGHMEM | B.__GFP_MOVABLE;
+const TRANSHUGE_LIGHT =
+  (HIGHUSER_MOVABLE | B.__GFP_COMP | B.__GFP_NOMEMALLOC | B.__GFP_NOWARN) & ~RECLAIM;
+
+/** Composite masks, include/linux/gfp_types.h (6.12). */
+export const GFP_COMPOSITES = {
+  __GFP_RECLAIM: RECLAIM,
+  GFP_ATOMIC: B.__GFP_HIGH | B.__GFP_KSWAPD_RECLAIM,
+  GFP_KERNEL: KERNEL,
+  GFP_KERNEL_ACCOUNT: KERNEL | B.__GFP_ACCOUNT,
+  GFP_NOWAIT: B.__GFP_KSWAPD_RECLAIM | B.__GFP_NOWARN,
+  GFP_NOIO: RECLAIM,
+  GFP_NOFS: RECLAIM | B.__GFP_IO,
+  GFP_USER: KERNEL | B.__GFP_HARDWALL,
+  GFP_DMA: B.__GFP_DMA,
+  GFP_DMA32: B.__GFP_DMA32,
+  GFP_HIGHUSER: KERNEL | B.__GFP_HARDWALL | B.__GFP_HIGHMEM,
+  GFP_HIGHUSER_MOVABLE: HIGHUSER_MOVABLE,
+  GFP_TRANSHUGE_LIGHT: TRANSHUGE_LIGHT,
+  GFP_TRANSHUGE: TRANSHUGE_LIGHT | B.__GFP_DIRECT_RECLAIM,
+} as const;
+export type GfpCompositeName = keyof typeof GFP_COMPOSITES;
+export type GfpName = GfpBitName | GfpCompositeName;
+
+/** Every name a trace may use in a gfp list, with its mask. */
+export const GFP_NAMES: Readonly<Record<GfpName, number>> = { ...GFP_BITS, ...GFP_COMPOSITES };
+
+/** GFP_ZONEMASK = DMA|HIGHMEM|DMA32|MOVABLE. */
+export const GFP_ZONEMASK = 0x0f;
+
+/** Errno strings the model returns. -EBADF is the model's answer for a handle that is not live. */
+export const ERRNOS = ['-EINVAL', '-ENOMEM', '-EFAULT', '-EBUSY', '-EINTR', '-ENODEV', '-EAGAIN', '-EBADF'] as const;
+export type Errno = (typeof ERRNOS)[number];
+
+/** Node distances, include/linux/topology.h. */
+export const LOCAL_DISTANCE = 10;
+export const REMOTE_DISTANCE = 20;

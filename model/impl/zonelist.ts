@@ -1,0 +1,86 @@
+// Precomputed zonelists (build_zonelists, mm/page_alloc.c; MODEL.md "Zonelist of the preferred node")
+// and node bitmasks, so the allocation hot path allocates nothing.
+import { LOCAL_DISTANCE, REMOTE_DISTANCE, ZONE_NAMES } from '../api/index.js';
+import type { MachineConfig } from '../api/index.js';
+import { IdIndex } from './idindex.js';
+import type { MemMap } from './mem.js';
+
+const NR_ZONE_TYPES = ZONE_NAMES.length;
+
+/** A set of node positions (index in config.nodes) as 32-bit words. */
+export class NodeMask {
+  readonly words: Int32Array;
+  constructor(nrNodes: number) {
+    this.words = new Int32Array(Math.max(1, (nrNodes + 31) >>> 5));
+  }
+  clear(): void {
+    this.words.fill(0);
+  }
+  set(pos: number): void {
+    const w = pos >>> 5;
+    this.words[w] = this.words[w]! | (1 << (pos & 31));
+  }
+  has(pos: number): boolean {
+    return ((this.words[pos >>> 5]! >>> (pos & 31)) & 1) !== 0;
+  }
+}
+
+export class Zonelists {
+  readonly nrNodes: number;
+  /** node position by nid */
+  readonly nodePos: IdIndex;
+  /** zone-table indices of every list, concatenated */
+  readonly zones: Int32Array;
+  /** [start, end) in `zones` of list key(pos, thisnode, highestZoneIdx) */
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+
+  constructor(config: MachineConfig, mm: MemMap) {
+    const n = config.nodes.length;
+    this.nrNodes = n;
+    this.nodePos = new IdIndex(config.nodes.map((node) => node.nid));
+    const matrix = config.distance;
+    const dist = (a: number, b: number): number =>
+      matrix ? (matrix[a]?.[b] ?? Infinity) : a === b ? LOCAL_DISTANCE : REMOTE_DISTANCE;
+    const out: number[] = [];
+    this.start = new Int32Array(n * 2 * NR_ZONE_TYPES);
+    this.end = new Int32Array(n * 2 * NR_ZONE_TYPES);
+    for (let p = 0; p < n; p++) {
+      const order = nodeOrder(config, p, dist);
+      for (let thisnode = 0; thisnode < 2; thisnode++) {
+        const nodes = thisnode ? [p] : order;
+        for (let high = 0; high < NR_ZONE_TYPES; high++) {
+          const key = this.key(p, thisnode === 1, high);
+          this.start[key] = out.length;
+          // build_zonerefs_node // mm/page_alloc.c: populated zones, highest index first
+          for (const pos of nodes) {
+            for (let t = high; t >= 0; t--) {
+              const z = mm.zoneIds[pos * NR_ZONE_TYPES + t]!;
+              if (z >= 0) out.push(z);
+            }
+          }
+          this.end[key] = out.length;
+        }
+      }
+    }
+    this.zones = Int32Array.from(out);
+  }
+
+  key(pos: number, thisnode: boolean, highestZoneIdx: number): number {
+    return (pos * 2 + (thisnode ? 1 : 0)) * NR_ZONE_TYPES + highestZoneIdx;
+  }
+
+  /** the zone-table indices of one list (tests, reports) */
+  list(pos: number, thisnode: boolean, highestZoneIdx: number): number[] {
+    const k = this.key(pos, thisnode, highestZoneIdx);
+    return Array.from(this.zones.subarray(this.start[k]!, this.end[k]!));
+  }
+}
+
+/** FALLBACK node order of preferred node p: p, then the others by ascending (distance[p][n], nid). */
+export function nodeOrder(config: MachineConfig, p: number, dist: (a: number, b: number) => number): number[] {
+  const others: number[] = [];
+  for (let i = 0; i < config.nodes.length; i++) if (i !== p) others.push(i);
+  others.sort((a, b) => dist(p, a) - dist(p, b) || config.nodes[a]!.nid - config.nodes[b]!.nid);
+  return [p, ...others];
+}

@@ -1,0 +1,70 @@
+// The allocation entry point: __alloc_pages_noprof, prepare_alloc_pages and get_page_from_freelist
+// (mm/page_alloc.c), without watermarks, reclaim, OOM or pcp lists (docs/MODEL.md "Allocation").
+import { ZONE_NAMES, type Migratetype } from '../api/index.js';
+import { current_gfp_context, gfp_migratetype, gfp_zone } from './gfp.js';
+import { emit, type Machine, type Node, type Task, type Zone } from './machine.js';
+import { __rmqueue } from './rmqueue.js';
+import { cpuset_zone_allowed, for_each_zone_zonelist_nodemask, node_zonelist } from './zonelist.js';
+
+/** struct alloc_context (mm/internal.h) plus the one alloc_flags bit the model uses. */
+export interface AllocContext {
+  readonly zonelist: readonly Zone[];
+  readonly nodemask: ReadonlySet<number> | undefined;
+  readonly highest_zoneidx: number;
+  readonly migratetype: Migratetype;
+  /** ALLOC_CMA in alloc_flags (gfp_to_alloc_flags_cma) */
+  readonly alloc_cma: boolean;
+}
+
+/** prepare_alloc_pages (mm/page_alloc.c) */
+export function prepare_alloc_pages(gfp: number, preferred: Node, nodemask: ReadonlySet<number> | undefined): AllocContext {
+  const migratetype = gfp_migratetype(gfp);
+  return {
+    zonelist: node_zonelist(preferred, gfp),
+    nodemask,
+    highest_zoneidx: ZONE_NAMES.indexOf(gfp_zone(gfp)),
+    migratetype,
+    // gfp_to_alloc_flags_cma: only movable requests may use CMA pageblocks.
+    alloc_cma: migratetype === 'MIGRATE_MOVABLE',
+  };
+}
+
+export interface Allocated {
+  readonly zone: Zone;
+  readonly pfn: number;
+}
+
+/** get_page_from_freelist (mm/page_alloc.c): the first eligible zone where __rmqueue succeeds. */
+export function get_page_from_freelist(
+  machine: Machine,
+  task: Task,
+  gfp: number,
+  order: number,
+  ac: AllocContext,
+): Allocated | undefined {
+  for (const zone of for_each_zone_zonelist_nodemask(ac.zonelist, ac.highest_zoneidx, ac.nodemask)) {
+    if (!cpuset_zone_allowed(task, zone, gfp)) continue;
+    const pfn = __rmqueue(machine, zone, order, ac.migratetype, ac.alloc_cma);
+    if (pfn !== undefined) return { zone, pfn };
+  }
+  return undefined;
+}
+
+/**
+ * __alloc_pages_noprof (mm/page_alloc.c): apply the task's context, then walk the zonelist once.
+ * The caller has already rejected bad masks and orders. undefined means -ENOMEM.
+ */
+export function __alloc_pages(
+  machine: Machine,
+  task: Task,
+  gfp: number,
+  order: number,
+  preferred: Node,
+  nodemask: ReadonlySet<number> | undefined,
+): Allocated | undefined {
+  gfp = current_gfp_context(task, gfp);
+  const ac = prepare_alloc_pages(gfp, preferred, nodemask);
+  const page = get_page_from_freelist(machine, task, gfp, order, ac);
+  if (page !== undefined && page.zone.nid !== preferred.nid) emit(machine, { kind: 'remote-node' });
+  return page;
+}

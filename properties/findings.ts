@@ -1,0 +1,29 @@
+// What the harness reports: an invariant violation or a divergence between spec and impl.
+import type { MachineConfig, Op, OpResult, Profile, Snapshot } from '../model/api/index.js';
+
+export interface Finding {
+  /** index of the op after which it was found (-1: the initial state) */
+  readonly step: number;
+  /** stable id: an invariant id (`buddy/counters`), `diff/result`, `diff/state` or `model/exception` */
+  readonly id: string;
+  readonly message: string;
+}
+
+export const DIVERGENCE_IDS = new Set(['diff/result', 'diff/state']);
+
+/** Everything an invariant may look at after one op. */
+export interface InvariantContext {
+  readonly config: MachineConfig;
+  readonly profile: Profile;
+  readonly snapshot: Snapshot;
+  /** the op just applied and its result; absent for the initial state */
+  readonly op?: Op;
+  readonly result?: OpResult;
+}
+
+export interface Invariant {
+  readonly id: string;
+  /** one line for the README and the coverage table */
+  readonly claim: string;
+  check(ctx: InvariantContext): string[];
+}

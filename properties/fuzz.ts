@@ -1,0 +1,95 @@
+// A fuzzing campaign: generated machines and op sequences in lockstep, fast-check shrinking, then the
+// 1-minimal pass. Used by `npm test` (fixed budgets) and by `mmcheck fuzz` (longer campaigns).
+import fc from 'fast-check';
+import { TRACE_FORMAT } from '../model/api/index.js';
+import type { MachineConfig, ProfileName, Trace } from '../model/api/index.js';
+import { machineArb } from '../generators/machine.js';
+import { opSequenceArb, type OpSequence } from '../generators/ops.js';
+import { SemanticCoverage } from './coverage.js';
+import type { Finding } from './findings.js';
+import { firstFinding, runTrace, type Factories } from './lockstep.js';
+import { runGenerated } from './generated.js';
+import { minimize } from './minimize.js';
+
+export interface FuzzProgress {
+  readonly runs: number;
+  readonly opsChecked: number;
+  readonly elapsedMs: number;
+}
+
+export interface FuzzOptions {
+  readonly profile: ProfileName;
+  readonly seed: number;
+  readonly runs?: number;
+  readonly timeLimitMs?: number;
+  readonly maxOps?: number;
+  readonly onProgress?: (p: FuzzProgress) => void;
+  readonly shouldStop?: () => boolean;
+  /** test-only: systems other than the real spec and impl (the harness self-test) */
+  readonly factories?: Factories;
+  /** where executed ops and rule events are counted */
+  readonly coverage?: SemanticCoverage;
+}
+
+export interface Counterexample {
+  /** concrete and 1-minimal, with meta.expect / seed / path */
+  readonly trace: Trace;
+  readonly finding: Finding;
+  readonly seed: number;
+  readonly path: string;
+  /** concrete ops of the failing run before shrinking */
+  readonly generatedLength: number;
+}
+
+export interface FuzzOutcome {
+  readonly seed: number;
+  readonly runs: number;
+  readonly opsChecked: number;
+  readonly elapsedMs: number;
+  readonly counterexample?: Counterexample;
+}
+
+const PROGRESS_EVERY_MS = 5000;
+
+export function fuzz(opts: FuzzOptions): FuzzOutcome {
+  const t0 = performance.now();
+  let runs = 0;
+  let opsChecked = 0;
+  let lastProgress = t0;
+  let firstFailureLength = 0;
+  const property = fc.property(machineArb, opSequenceArb(opts.maxOps ?? 40), (machine: MachineConfig, seq: OpSequence) => {
+    if (opts.shouldStop?.()) return true;
+    const { run, ops } = runGenerated(machine, seq, opts.profile, opts.factories);
+    runs += 1;
+    opsChecked += ops.length;
+    opts.coverage?.addRun(run.steps);
+    const now = performance.now();
+    if (opts.onProgress && now - lastProgress >= PROGRESS_EVERY_MS) {
+      lastProgress = now;
+      opts.onProgress({ runs, opsChecked, elapsedMs: now - t0 });
+    }
+    const failed = run.findings > 0;
+    if (failed && firstFailureLength === 0) firstFailureLength = ops.length;
+    return !failed;
+  });
+  const details = fc.check(property, {
+    seed: opts.seed,
+    numRuns: opts.runs ?? 2 ** 30,
+    ...(opts.timeLimitMs !== undefined ? { interruptAfterTimeLimit: opts.timeLimitMs, markInterruptAsFailure: false } : {}),
+  });
+  const base = { seed: opts.seed, runs, opsChecked };
+  if (!details.failed || !details.counterexample) return { ...base, elapsedMs: performance.now() - t0 };
+
+  const [machine, seq] = details.counterexample;
+  const { run, ops } = runGenerated(machine, seq, opts.profile, opts.factories);
+  const shrunkFirst = firstFinding(run.outcome()) as Finding;
+  const path = details.counterexamplePath ?? '';
+  const minimal = minimize({ format: TRACE_FORMAT, profile: opts.profile, machine, ops }, shrunkFirst.id, opts.factories);
+  const finding = firstFinding(runTrace(minimal, { stopAtFirst: true, ...(opts.factories ? { factories: opts.factories } : {}) })) ?? shrunkFirst;
+  const trace: Trace = { ...minimal, meta: { expect: finding.id, seed: opts.seed, path } };
+  return {
+    ...base,
+    elapsedMs: performance.now() - t0,
+    counterexample: { trace, finding, seed: opts.seed, path, generatedLength: firstFailureLength },
+  };
+}

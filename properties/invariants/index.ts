@@ -1,0 +1,6 @@
+// Every invariant checked after every op, in a stable order (ids are the public names).
+import type { Invariant } from '../findings.js';
+import { ALLOC_INVARIANTS } from './alloc.js';
+import { BUDDY_INVARIANTS } from './buddy.js';
+
+export const INVARIANTS: readonly Invariant[] = [...BUDDY_INVARIANTS, ...ALLOC_INVARIANTS];

@@ -1,0 +1,11 @@
+// The main property: on generated machines, spec and impl agree on every result and on the full
+// state, and every invariant holds after every op (short sequences, many machines).
+import { expect, test } from 'vitest';
+import { runSuite } from './suite.js';
+
+test('linux-6.12: spec and impl agree and every invariant holds (short sequences)', () => {
+  const r = runSuite('short sequences', 'linux-6.12', 25000, 25);
+  console.log(r.coverage.table());
+  expect(r.report ?? 'no counterexample').toBe('no counterexample');
+  expect(r.coverage.shortfalls()).toEqual([]);
+});

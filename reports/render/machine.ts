@@ -1,0 +1,53 @@
+// A machine described in a few lines (step tables, Markdown reports).
+import { ZONE_NAMES } from '../../model/api/index.js';
+import type { MachineConfig } from '../../model/api/index.js';
+
+const range = (start: number, nr: number) => `[${start}, ${start + nr})`;
+
+/** `maxOrder 3, pageblockOrder 1 (2 pages), 96 pages, 2 nodes`. */
+export function machineHeadline(m: MachineConfig): string {
+  let pages = 0;
+  for (const n of m.nodes) for (const r of Object.values(n.zones)) pages += r[1];
+  const nodes = m.nodes.length === 1 ? '1 node' : `${m.nodes.length} nodes`;
+  return `maxOrder ${m.maxOrder}, pageblockOrder ${m.pageblockOrder} (${m.pageblockOrder === 0 ? '1 page' : `${2 ** m.pageblockOrder} pages`}), ${pages} pages, ${nodes}`;
+}
+
+export interface ZoneRow {
+  readonly nid: number;
+  readonly zone: string;
+  readonly range: string;
+  readonly pages: number;
+  readonly cma: string;
+  readonly private: string;
+}
+
+/** One row per configured zone, in node order then zone index order. */
+export function zoneRows(m: MachineConfig): ZoneRow[] {
+  const rows: ZoneRow[] = [];
+  for (const n of m.nodes) {
+    const priv = n.private ? `private: ${[...n.private.flags, ...n.private.callbacks].join(', ') || '(no ops)'}` : '';
+    const zones = ZONE_NAMES.filter((z) => n.zones[z]);
+    if (zones.length === 0) rows.push({ nid: n.nid, zone: '(memoryless)', range: '', pages: 0, cma: '', private: priv });
+    for (const zone of zones) {
+      const [start, nr] = n.zones[zone] as readonly [number, number];
+      const cma = (n.cma ?? []).filter(([s]) => s >= start && s < start + nr).map(([s, c]) => range(s, c));
+      rows.push({ nid: n.nid, zone, range: range(start, nr), pages: nr, cma: cma.join(' '), private: priv });
+    }
+  }
+  return rows;
+}
+
+/** Plain-text lines: headline, one line per zone, distances and tasks when given. */
+export function describeMachine(m: MachineConfig): string[] {
+  const lines = [machineHeadline(m)];
+  for (const r of zoneRows(m)) {
+    const extra = [r.cma ? `CMA ${r.cma}` : '', r.private].filter((s) => s !== '').join('; ');
+    lines.push(`  node ${r.nid} ${r.zone} ${r.range}${extra ? `  ${extra}` : ''}`);
+  }
+  if (m.distance) lines.push(`  distance ${m.distance.map((row) => row.join(' ')).join(' / ')}`);
+  if (m.tasks) {
+    const tasks = m.tasks.map((t) => `tid ${t.tid} on node ${t.nid}${t.mems ? ` mems ${t.mems.join(',')}` : ''}`);
+    lines.push(`  tasks: ${tasks.join('; ')}`);
+  }
+  return lines;
+}

@@ -1,0 +1,304 @@
+// Trace and machine validation: every rule rejects with the JSON path and message a user sees
+// (`mmcheck: <path>: <message>`).
+import { describe, expect, test } from 'vitest';
+import { formatTrace, parseTrace, validateMachine, validateTrace } from '../../reports/trace/index.js';
+
+type Json = Record<string, unknown>;
+
+/** A valid document; each test breaks one thing. */
+function base(): Json {
+  return {
+    format: 'mmcheck/trace@1',
+    profile: 'linux-6.12',
+    machine: {
+      maxOrder: 3,
+      pageblockOrder: 1,
+      nodes: [
+        { nid: 0, zones: { ZONE_NORMAL: [0, 32], ZONE_MOVABLE: [32, 32] }, cma: [[16, 8]] },
+        { nid: 1, zones: { ZONE_NORMAL: [64, 32] } },
+      ],
+      distance: [
+        [10, 20],
+        [20, 10],
+      ],
+      tasks: [{ tid: 1, nid: 0, mems: [0, 1] }],
+    },
+    ops: [
+      { op: 'alloc_pages', gfp: ['GFP_KERNEL', '__GFP_THISNODE'], order: 0, nid: 1, nodemask: [0, 1], task: 1 },
+      { op: 'get_page', page: 'k1', times: 3 },
+      { op: 'query', page: 'g1' },
+      { op: 'put_page', ref: 'g1' },
+      { op: 'free_pages', page: 'k1' },
+    ],
+    meta: { expect: 'buddy/counters', seed: 42, path: '0:1', note: 'n' },
+  };
+}
+
+/** Apply `edit` to a fresh base document and validate it. */
+function check(edit: (d: any) => void): string {
+  const d = base();
+  edit(d);
+  const r = validateTrace(d);
+  return r.ok ? 'ok' : `${r.path}: ${r.message}`;
+}
+
+test('the base document is valid and comes back field for field', () => {
+  const r = validateTrace(base());
+  expect(r.ok).toBe(true);
+  if (r.ok) expect(r.trace).toEqual(base());
+});
+
+test('profile defaults to linux-6.12; tasks and distance stay absent when not given', () => {
+  const d = base();
+  delete d.profile;
+  const m = d.machine as Json;
+  delete m.tasks;
+  delete m.distance;
+  (d.ops as Json[]).splice(0, 1, { op: 'alloc_pages', gfp: [], order: 0 });
+  const r = validateTrace(d);
+  expect(r.ok && r.trace.profile).toBe('linux-6.12');
+  expect(r.ok && 'tasks' in r.trace.machine).toBe(false);
+});
+
+describe('JSON text', () => {
+  test('malformed JSON names (root) with line and column', () => {
+    const r = parseTrace('{\n  "format": "mmcheck/trace@1",\n  "machine": }');
+    expect(r).toEqual({ ok: false, path: '(root)', message: `invalid JSON at line 3, column 14 (offset 46): unexpected "}", expected a value` });
+  });
+  test('truncated input', () => {
+    const r = parseTrace('{"ops": [1, 2');
+    expect(r.ok || r.message).toBe("invalid JSON at line 1, column 14 (offset 13): unexpected end of input, expected ',' or ']'");
+  });
+  test('a duplicated key is an error at its path', () => {
+    const r = parseTrace('{"format": "mmcheck/trace@1", "machine": {"maxOrder": 3, "maxOrder": 4}}');
+    expect(r.ok || `${r.path}: ${r.message}`).toBe('machine.maxOrder: duplicate key');
+  });
+  test('parseTrace and formatTrace round-trip', () => {
+    const r = validateTrace(base());
+    if (!r.ok) throw new Error(r.message);
+    const again = parseTrace(formatTrace(r.trace));
+    expect(again.ok && again.trace).toEqual(r.trace);
+  });
+  test('a __proto__ key is just an unknown key', () => {
+    const r = parseTrace('{"__proto__": {"x": 1}}');
+    expect(r.ok || r.path).toBe('__proto__');
+  });
+});
+
+describe('document', () => {
+  test('root must be an object', () => {
+    expect(parseTrace('[]').ok || (parseTrace('[]') as any).message).toBe('expected a trace object, got an array');
+  });
+  test('format', () => {
+    expect(check((d) => (d.format = 'mmcheck/trace@2'))).toBe('format: expected "mmcheck/trace@1", got "mmcheck/trace@2"');
+    expect(check((d) => delete d.format)).toBe('format: required field is missing');
+  });
+  test('unknown top-level key', () => {
+    expect(check((d) => (d.extra = 1))).toBe("extra: unknown key 'extra' in a trace object (expected format, profile, machine, ops, meta)");
+  });
+  test('profile', () => {
+    expect(check((d) => (d.profile = 'linux-2.4'))).toBe("profile: unknown profile 'linux-2.4' (known: linux-6.12)");
+    expect(check((d) => (d.profile = 6))).toBe('profile: expected a string, got 6');
+  });
+  test('machine and ops are required', () => {
+    expect(check((d) => delete d.machine)).toBe('machine: required field is missing');
+    expect(check((d) => delete d.ops)).toBe('ops: required field is missing');
+  });
+  test('meta', () => {
+    expect(check((d) => (d.meta.seed = 1.5))).toBe('meta.seed: expected an integer, got 1.5');
+    expect(check((d) => (d.meta.expect = 3))).toBe('meta.expect: expected a string, got 3');
+    expect(check((d) => (d.meta.by = 'me'))).toBe("meta.by: unknown key 'by' in a meta object (expected expect, seed, path, note)");
+  });
+});
+
+describe('machine', () => {
+  test('maxOrder is an integer in 0..12', () => {
+    expect(check((d) => (d.machine.maxOrder = 13))).toBe('machine.maxOrder: expected an integer in 0..12, got 13');
+    expect(check((d) => (d.machine.maxOrder = 2.5))).toBe('machine.maxOrder: expected an integer in 0..12, got 2.5');
+    expect(check((d) => (d.machine.maxOrder = '3'))).toBe('machine.maxOrder: expected an integer in 0..12, got "3"');
+  });
+  test('pageblockOrder is at most maxOrder', () => {
+    expect(check((d) => (d.machine.pageblockOrder = 4))).toBe('machine.pageblockOrder: expected an integer in 0..3, got 4');
+  });
+  test('unknown machine key', () => {
+    expect(check((d) => (d.machine.zones = {}))).toBe(
+      "machine.zones: unknown key 'zones' in a machine object (expected maxOrder, pageblockOrder, nodes, distance, tasks)",
+    );
+  });
+  test('nodes is a non-empty array', () => {
+    expect(check((d) => (d.machine.nodes = []))).toBe('machine.nodes: expected a non-empty array of nodes, got an empty array');
+    expect(check((d) => (d.machine.nodes = {}))).toBe('machine.nodes: expected a non-empty array of nodes, got an object');
+  });
+  test('nid: an integer in 0..1023, unique', () => {
+    expect(check((d) => (d.machine.nodes[1].nid = 1024))).toBe('machine.nodes[1].nid: expected an integer in 0..1023, got 1024');
+    expect(check((d) => (d.machine.nodes[1].nid = 0))).toBe('machine.nodes[1].nid: duplicate nid 0 (also nodes[0])');
+  });
+  test('zones: keys are zone names', () => {
+    expect(check((d) => (d.machine.nodes[1].zones = { ZONE_HIGHMEM: [64, 32] }))).toBe(
+      "machine.nodes[1].zones.ZONE_HIGHMEM: unknown key 'ZONE_HIGHMEM' in a zones object (expected ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE)",
+    );
+  });
+  test('a memoryless node (no zones) is valid', () => {
+    expect(check((d) => (d.machine.nodes[1].zones = {}))).toBe('ok');
+  });
+  test('zone range shape', () => {
+    expect(check((d) => (d.machine.nodes[1].zones.ZONE_NORMAL = [64]))).toBe(
+      'machine.nodes[1].zones.ZONE_NORMAL: expected [startPfn, nrPages], got an array',
+    );
+    expect(check((d) => (d.machine.nodes[1].zones.ZONE_NORMAL = [-2, 32]))).toBe(
+      'machine.nodes[1].zones.ZONE_NORMAL[0]: expected a non-negative integer, got -2',
+    );
+    expect(check((d) => (d.machine.nodes[1].zones.ZONE_NORMAL = [64, 0]))).toBe(
+      'machine.nodes[1].zones.ZONE_NORMAL[1]: expected an integer >= 1, got 0',
+    );
+  });
+  test('zone ranges are pageblock-aligned', () => {
+    expect(check((d) => (d.machine.nodes[1].zones.ZONE_NORMAL = [65, 32]))).toBe(
+      'machine.nodes[1].zones.ZONE_NORMAL[0]: 65 is not pageblock-aligned (pageblockOrder 1: a multiple of 2)',
+    );
+    expect(check((d) => (d.machine.nodes[1].zones.ZONE_NORMAL = [64, 31]))).toBe(
+      'machine.nodes[1].zones.ZONE_NORMAL[1]: 31 is not pageblock-aligned (pageblockOrder 1: a multiple of 2)',
+    );
+  });
+  test('zones do not overlap, across nodes', () => {
+    expect(check((d) => (d.machine.nodes[1].zones.ZONE_NORMAL = [48, 32]))).toBe(
+      'machine.nodes[1].zones.ZONE_NORMAL: overlaps node 0 ZONE_MOVABLE [32, 64)',
+    );
+  });
+  test('zones do not overlap, within a node', () => {
+    expect(check((d) => (d.machine.nodes[0].zones.ZONE_MOVABLE = [30, 4]))).toBe(
+      'machine.nodes[0].zones.ZONE_MOVABLE: overlaps node 0 ZONE_NORMAL [0, 32)',
+    );
+  });
+  test('zones end at or below pfn 2^31', () => {
+    expect(check((d) => (d.machine.nodes[1].zones.ZONE_NORMAL = [2 ** 31 - 2, 4]))).toBe(
+      'machine.nodes[1].zones.ZONE_NORMAL: ends at pfn 2147483650, beyond 2^31',
+    );
+  });
+  test('at most 2^26 pages in all', () => {
+    expect(check((d) => (d.machine.nodes[1].zones.ZONE_NORMAL = [128, 2 ** 26]))).toBe(
+      'machine.nodes[1].zones.ZONE_NORMAL: the machine would have 67108928 pages, more than 2^26 (67108864)',
+    );
+  });
+  test('cma: pageblock-aligned ranges', () => {
+    expect(check((d) => (d.machine.nodes[0].cma = [[17, 8]]))).toBe(
+      'machine.nodes[0].cma[0][0]: 17 is not pageblock-aligned (pageblockOrder 1: a multiple of 2)',
+    );
+    expect(check((d) => (d.machine.nodes[0].cma = [[16, 0]]))).toBe('machine.nodes[0].cma[0][1]: expected an integer >= 1, got 0');
+    expect(check((d) => (d.machine.nodes[0].cma = 3))).toBe('machine.nodes[0].cma: expected an array of [startPfn, nrPages] CMA areas, got 3');
+  });
+  test('cma: inside one zone of the same node', () => {
+    expect(check((d) => (d.machine.nodes[0].cma = [[28, 8]]))).toBe('machine.nodes[0].cma[0]: [28, 36) is not inside one zone of node 0');
+    expect(check((d) => (d.machine.nodes[0].cma = [[64, 8]]))).toBe('machine.nodes[0].cma[0]: [64, 72) is not inside one zone of node 0');
+  });
+  test('cma: areas are disjoint', () => {
+    expect(check((d) => (d.machine.nodes[0].cma = [[16, 8], [20, 8]]))).toBe('machine.nodes[0].cma[1]: overlaps cma[0] [16, 24)');
+  });
+  test('distance: n rows of n entries', () => {
+    expect(check((d) => (d.machine.distance = [[10, 20]]))).toBe('machine.distance: expected 2 rows (one per node), got 1');
+    expect(check((d) => (d.machine.distance[1] = [20]))).toBe('machine.distance[1]: expected 2 distances (one per node), got 1');
+  });
+  test('distance: diagonal 10, off-diagonal 11..254', () => {
+    expect(check((d) => (d.machine.distance[1][1] = 20))).toBe('machine.distance[1][1]: expected the local distance 10, got 20');
+    expect(check((d) => (d.machine.distance[0][1] = 10))).toBe('machine.distance[0][1]: expected an integer in 11..254, got 10');
+    expect(check((d) => (d.machine.distance[0][1] = 255))).toBe('machine.distance[0][1]: expected an integer in 11..254, got 255');
+  });
+  test('tasks: non-empty, positive unique tids', () => {
+    expect(check((d) => (d.machine.tasks = []))).toBe('machine.tasks: expected a non-empty array of tasks, got an empty array');
+    expect(check((d) => (d.machine.tasks[0].tid = 0))).toBe('machine.tasks[0].tid: expected an integer >= 1, got 0');
+    expect(check((d) => d.machine.tasks.push({ tid: 1, nid: 1 }))).toBe('machine.tasks[1].tid: duplicate tid 1 (also tasks[0])');
+  });
+  test('tasks: home node and mems exist, mems non-empty without duplicates', () => {
+    expect(check((d) => (d.machine.tasks[0].nid = 5))).toBe('machine.tasks[0].nid: no node with nid 5 (nodes: 0, 1)');
+    expect(check((d) => (d.machine.tasks[0].mems = []))).toBe('machine.tasks[0].mems: expected a non-empty array of nids, got an empty array');
+    expect(check((d) => (d.machine.tasks[0].mems = [1, 1]))).toBe('machine.tasks[0].mems[1]: duplicate nid 1');
+    expect(check((d) => (d.machine.tasks[0].mems = [2]))).toBe('machine.tasks[0].mems[0]: no node with nid 2 (nodes: 0, 1)');
+  });
+  test('private nodes are rejected under a profile that does not allow them', () => {
+    expect(check((d) => (d.machine.nodes[1].private = { flags: [], callbacks: [] }))).toBe(
+      'machine.nodes[1].private: profile linux-6.12 does not allow private nodes',
+    );
+  });
+  test('private: shape only (flags and callbacks are string lists)', () => {
+    const allowing = { name: 'linux-6.12', kernel: '', historical: false, allowsPrivateNodes: true } as const;
+    const machine = (priv: unknown) => ({ maxOrder: 2, pageblockOrder: 1, nodes: [{ nid: 0, zones: { ZONE_NORMAL: [0, 8] }, private: priv }] });
+    expect(validateMachine(machine({ flags: ['NP_OPS_MIGRATION'], callbacks: ['migrate_to'] }), allowing).ok).toBe(true);
+    expect(validateMachine(machine({ flags: [3], callbacks: [] }), allowing)).toEqual({
+      ok: false,
+      path: 'machine.nodes[0].private.flags[0]',
+      message: 'expected a string, got 3',
+    });
+    expect(validateMachine(machine({ flags: [] }), allowing)).toEqual({
+      ok: false,
+      path: 'machine.nodes[0].private.callbacks',
+      message: 'required field is missing',
+    });
+  });
+  test('validateMachine on its own: a fresh config, or the first broken rule', () => {
+    const m = { maxOrder: 2, pageblockOrder: 1, nodes: [{ nid: 0, zones: { ZONE_DMA32: [0, 8] } }] };
+    expect(validateMachine(m, 'linux-6.12')).toEqual({ ok: true, machine: m });
+    expect(validateMachine({ ...m, pageblockOrder: 3 }, 'linux-6.12')).toEqual({
+      ok: false,
+      path: 'machine.pageblockOrder',
+      message: 'expected an integer in 0..2, got 3',
+    });
+  });
+});
+
+describe('ops', () => {
+  test('ops is an array of op objects', () => {
+    expect(check((d) => (d.ops = {}))).toBe('ops: expected an array of ops, got an object');
+    expect(check((d) => (d.ops[1] = 'alloc'))).toBe('ops[1]: expected an op object, got "alloc"');
+  });
+  test('op name', () => {
+    expect(check((d) => (d.ops[3] = { op: 'mmap', task: 1, pages: 4 }))).toBe(
+      "ops[3].op: unknown op 'mmap' (expected alloc_pages, free_pages, get_page, put_page, query)",
+    );
+    expect(check((d) => delete d.ops[0].op)).toBe('ops[0].op: required field is missing');
+  });
+  test('unknown field of an op', () => {
+    expect(check((d) => (d.ops[4].times = 2))).toBe("ops[4].times: unknown key 'times' in free_pages (expected op, page)");
+  });
+  test('alloc_pages: gfp is a list of strings (names are checked at run time)', () => {
+    expect(check((d) => (d.ops[0].gfp = ['GFP_KERNEL', 7]))).toBe('ops[0].gfp[1]: expected a string, got 7');
+    expect(check((d) => (d.ops[0].gfp = 'GFP_KERNEL'))).toBe('ops[0].gfp: expected an array of strings, got "GFP_KERNEL"');
+    expect(check((d) => (d.ops[0].gfp = ['__GFP_NOPE']))).toBe('ok');
+  });
+  test('alloc_pages: order is a non-negative integer (above maxOrder is a runtime -EINVAL)', () => {
+    expect(check((d) => (d.ops[0].order = -1))).toBe('ops[0].order: expected a non-negative integer, got -1');
+    expect(check((d) => delete d.ops[0].order)).toBe('ops[0].order: required field is missing');
+    expect(check((d) => (d.ops[0].order = 11))).toBe('ok');
+  });
+  test('alloc_pages: nid, nodemask and task name existing nodes and tasks', () => {
+    expect(check((d) => (d.ops[0].nid = 7))).toBe('ops[0].nid: no node with nid 7 (nodes: 0, 1)');
+    expect(check((d) => (d.ops[0].nodemask = [1, 1]))).toBe('ops[0].nodemask[1]: duplicate nid 1');
+    expect(check((d) => (d.ops[0].nodemask = [0, 3]))).toBe('ops[0].nodemask[1]: no node with nid 3 (nodes: 0, 1)');
+    expect(check((d) => (d.ops[0].task = 2))).toBe('ops[0].task: no task with tid 2 (tasks: 1)');
+  });
+  test('alloc_pages: without machine.tasks the only task is tid 1', () => {
+    expect(check((d) => {
+      delete d.machine.tasks;
+      d.ops[0].task = 2;
+    })).toBe('ops[0].task: no task with tid 2 (tasks: 1)');
+  });
+  test('free_pages takes a k-handle', () => {
+    expect(check((d) => (d.ops[4].page = 'g1'))).toBe('ops[4].page: expected a k-handle (k1, …), got "g1"');
+    expect(check((d) => (d.ops[4].page = 'k0'))).toBe('ops[4].page: expected a k-handle (k1, …), got "k0"');
+    expect(check((d) => (d.ops[4].page = 'k99'))).toBe('ok');
+  });
+  test('get_page takes a k- or g-handle and times in 1..2^31-1', () => {
+    expect(check((d) => (d.ops[1].page = 'v1'))).toBe('ops[1].page: expected a handle like k1, g1, got "v1"');
+    expect(check((d) => (d.ops[1].times = 0))).toBe('ops[1].times: expected an integer in 1..2147483647, got 0');
+    expect(check((d) => (d.ops[1].times = 2147483648))).toBe('ops[1].times: expected an integer in 1..2147483647, got 2147483648');
+    expect(check((d) => delete d.ops[1].times)).toBe('ok');
+  });
+  test('put_page takes a g-handle, query a k- or g-handle', () => {
+    expect(check((d) => (d.ops[3].ref = 'k1'))).toBe('ops[3].ref: expected a g-handle (g1, …), got "k1"');
+    expect(check((d) => (d.ops[2].page = 'g01'))).toBe('ops[2].page: expected a handle like k1, g1, got "g01"');
+  });
+});
+
+test('--profile overrides the document profile and is checked', () => {
+  const r = validateTrace(base(), { profile: 'nope' as never });
+  expect(r.ok || `${r.path}: ${r.message}`).toBe("--profile: unknown profile 'nope' (known: linux-6.12)");
+});
