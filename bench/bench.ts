@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Figures } from './figures.js';
 
 /** the figures, in the order they run */
-const ORDER = ['pairs_hot', 'pairs_split', 'mixed_impl', 'mixed_spec', 'build', 'lockstep'] as const;
+const ORDER = ['pairs_hot', 'pairs_split', 'mixed_impl', 'mixed_spec', 'gup_impl', 'gup_spec', 'build', 'lockstep'] as const;
 
 function runFigure(name: string): Figures {
   const script = fileURLToPath(new URL('./figure.ts', import.meta.url));
@@ -37,6 +37,11 @@ const figures: Record<string, number | boolean | string> = {
   spec_mixed_ops_per_s: Math.round(num('spec_mixed_ops_per_s')),
   mixed_stream_ops: num('mixed_stream_ops'),
   mixed_stream_agree: m.mixed_stream_agree === true,
+  impl_over_spec_gup_ratio: round(num('impl_gup_ops_per_s') / num('spec_gup_ops_per_s'), 1),
+  impl_gup_ops_per_s: Math.round(num('impl_gup_ops_per_s')),
+  spec_gup_ops_per_s: Math.round(num('spec_gup_ops_per_s')),
+  gup_stream_ops: num('gup_stream_ops'),
+  gup_stream_agree: m.gup_stream_agree === true,
   bytes_per_page: round(num('bytes_per_page'), 4),
   build_64gib_ms: round(num('build_64gib_ms'), 1),
   lockstep_ops_per_s: Math.round(num('lockstep_ops_per_s')),
@@ -55,6 +60,10 @@ if (process.argv.includes('--json')) {
     ['mixed stream: spec ops/s', fmt(num('spec_mixed_ops_per_s')), ''],
     ['impl / spec throughput on the mixed stream', `${figures.impl_over_spec_ratio}×`, '≥ 50'],
     ['spec and impl results agree on the stream', String(figures.mixed_stream_agree), 'true'],
+    [`GUP stream, ${figures.gup_stream_ops} ops (mmap, touch, pin/get_user_pages[_fast], FOLL_LONGTERM, unpin, munmap): impl ops/s`, fmt(num('impl_gup_ops_per_s')), ''],
+    ['GUP stream: spec ops/s', fmt(num('spec_gup_ops_per_s')), ''],
+    ['impl / spec throughput on the GUP stream', `${figures.impl_over_spec_gup_ratio}×`, '≥ 50'],
+    ['spec and impl results agree on the GUP stream', String(figures.gup_stream_agree), 'true'],
     ['per-page state, bytes/page', String(figures.bytes_per_page), '≤ 16'],
     ['construct impl for 2^24 pages (64 GiB), ms', String(figures.build_64gib_ms), '< 2000'],
     [`lockstep harness ops/s (generated machines, ${figures.lockstep_ops} ops, invariants + state diff every op)`, fmt(num('lockstep_ops_per_s')), ''],

@@ -7,12 +7,16 @@ import { createSpecSystem } from '../model/spec/index.js';
 import { FLAT_64K, MACHINE_64GIB, MACHINE_64K, machinePages } from './machines.js';
 import { bestOf, collect, median, timed } from './measure.js';
 import { recordStream, type Stream } from './stream.js';
+import { GUP_MACHINE, recordGupStream } from './gup_stream.js';
 import { fuzz } from '../properties/fuzz.js';
 
 const PROFILE = PROFILES['linux-6.12'];
 const ALLOC0: Op = { op: 'alloc_pages', gfp: ['GFP_KERNEL'], order: 0 };
 /** ops in the mixed stream */
 export const MIXED_OPS = 60_000;
+
+/** ops in the GUP stream */
+export const GUP_OPS = 40_000;
 
 export type Figures = Record<string, number | boolean>;
 
@@ -59,6 +63,24 @@ function replaySpec(ops: readonly Op[], out?: OpResult[]): number {
   });
 }
 
+/**
+ * The GUP-heavy stream (bench/gup_stream.ts), recorded on the impl without keeping its results, so
+ * that neither system is timed with allocation sites pretenured by results a warm-up kept alive.
+ */
+function gupOps(): readonly Op[] {
+  return recordGupStream(createImplSystem(GUP_MACHINE, PROFILE), GUP_OPS, machinePages(GUP_MACHINE), undefined, undefined, false).ops;
+}
+
+function replayOn(create: typeof createImplSystem, ops: readonly Op[], out?: OpResult[]): number {
+  const sys = create(GUP_MACHINE, PROFILE);
+  return timed(() => {
+    for (let i = 0; i < ops.length; i++) {
+      const r = sys.apply(ops[i]!);
+      if (out) out[i] = r;
+    }
+  });
+}
+
 export const FIGURES: Record<string, () => Figures> = {
   pairs_hot: () => ({ impl_alloc_free_pairs_per_s: pairsPerSecond(true) }),
 
@@ -80,6 +102,27 @@ export const FIGURES: Record<string, () => Figures> = {
     const agree = results.every((r, i) => JSON.stringify(r) === JSON.stringify(stream.results[i]));
     collect();
     return { spec_mixed_ops_per_s: stream.ops.length / (bestOf(() => replaySpec(stream.ops), 4, 0) / 1000), mixed_stream_agree: agree };
+  },
+
+  gup_impl: () => {
+    const ops = gupOps();
+    replayOn(createImplSystem, ops); // warm-up
+    collect();
+    return { impl_gup_ops_per_s: ops.length / (bestOf(() => replayOn(createImplSystem, ops), 10, 2000) / 1000), gup_stream_ops: ops.length };
+  },
+
+  gup_spec: () => {
+    const ops = gupOps();
+    replayOn(createSpecSystem, ops); // warm-up
+    collect();
+    const perS = ops.length / (bestOf(() => replayOn(createSpecSystem, ops), 3, 0) / 1000);
+    // after timing: the spec must give the impl's results, result for result
+    const spec: OpResult[] = new Array(ops.length);
+    const impl: OpResult[] = new Array(ops.length);
+    replayOn(createSpecSystem, ops, spec);
+    replayOn(createImplSystem, ops, impl);
+    const agree = spec.every((r, i) => JSON.stringify(r) === JSON.stringify(impl[i]));
+    return { spec_gup_ops_per_s: perS, gup_stream_agree: agree };
   },
 
   /** construct the impl for 2^24 pages (64 GiB): median of 3 after a warm-up build; the state's bytes per page */

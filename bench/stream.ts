@@ -85,7 +85,7 @@ export function recordStream(sys: MmSystem, count: number, totalPages: number, s
     if (res.ret === 0 && op.op === 'alloc_pages' && 'page' in res) {
       kLive.push({ h: res.page, pages: 2 ** op.order });
       allocated += 2 ** op.order;
-    } else if (res.ret === 0 && op.op === 'get_page' && 'ref' in res) gLive.push(res.ref);
+    } else if (res.ret === 0 && op.op === 'get_page' && 'ref' in res && res.ref !== undefined) gLive.push(res.ref);
   }
   return { ops, results };
 }

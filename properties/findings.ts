@@ -1,5 +1,5 @@
 // What the harness reports: an invariant violation or a divergence between spec and impl.
-import type { MachineConfig, Op, OpResult, Profile, Snapshot } from '../model/api/index.js';
+import type { FolioHolders, MachineConfig, MmEvent, Op, OpResult, Profile, Snapshot } from '../model/api/index.js';
 
 export interface Finding {
   /** index of the op after which it was found (-1: the initial state) */
@@ -19,6 +19,13 @@ export interface InvariantContext {
   /** the op just applied and its result; absent for the initial state */
   readonly op?: Op;
   readonly result?: OpResult;
+  /** the state before the op (absent for the initial state) */
+  readonly before?: Snapshot;
+  /** the spec's exact holders after and before the op (absent when the spec does not run) */
+  readonly holders?: readonly FolioHolders[];
+  readonly holdersBefore?: readonly FolioHolders[];
+  /** the spec's rule events during the op */
+  readonly events?: readonly MmEvent[];
 }
 
 export interface Invariant {

@@ -1,7 +1,7 @@
 // Running a generated sequence: each generated op is resolved against the live state right before
 // it runs, and the concrete ops actually applied form the trace a counterexample is saved as.
 import type { MachineConfig, Op, ProfileName } from '../model/api/index.js';
-import { concretize, liveHandles, type OpSequence } from '../generators/ops.js';
+import { concretize, type OpSequence } from '../generators/ops.js';
 import { Lockstep, type Factories } from './lockstep.js';
 
 export interface GeneratedRun {
@@ -20,7 +20,7 @@ export function runGenerated(
   const ops: Op[] = [];
   for (const raw of seq.ops) {
     if (run.findings > 0 || run.broken) break;
-    const op = concretize(raw, seq.swarm, machine, liveHandles(run.current.handles));
+    const op = concretize(raw, seq.swarm, machine, run.current);
     if (!op) continue;
     ops.push(op);
     run.step(op);

@@ -1,6 +1,6 @@
 // The lockstep runner: apply each op to spec and impl, compare results, check every invariant after
 // every op, compare full snapshots every K ops and at the end (DESIGN.md §10).
-import type { MachineConfig, MmEvent, MmSystem, MmSystemFactory, Op, OpResult, ProfileName, Snapshot, Trace } from '../model/api/index.js';
+import type { FolioHolders, MachineConfig, MmEvent, MmSystem, MmSystemFactory, Op, OpResult, ProfileName, Snapshot, Trace } from '../model/api/index.js';
 import { PROFILES } from '../model/profiles.js';
 import { createImplSystem } from '../model/impl/index.js';
 import { createSpecSystem } from '../model/spec/index.js';
@@ -91,9 +91,14 @@ export class Lockstep {
     this.primary = (this.impl ?? this.spec) as MmSystem;
     this.initial = this.primary.snapshot();
     this.current = this.initial;
-    for (const f of checkInvariants({ config: machine, profile: this.profile, snapshot: this.initial }, -1)) this.record(f);
+    this.holders = this.spec?.holders?.();
+    const ctx = { config: machine, profile: this.profile, snapshot: this.initial, ...(this.holders ? { holders: this.holders } : {}) };
+    for (const f of checkInvariants(ctx, -1)) this.record(f);
     this.spec?.drainEvents?.();
   }
+
+  /** the spec's exact holders after the last op (undefined when the spec does not run) */
+  private holders: readonly FolioHolders[] | undefined;
 
   private record(f: Finding): void {
     (DIVERGENCE_IDS.has(f.id) ? this.divergences : this.violations).push(f);
@@ -119,16 +124,30 @@ export class Lockstep {
     }
     const result: OpResult = ok(specResult) ? specResult : ok(implResult) ? implResult : { ret: '-EINVAL' };
     this.broken = findings.some((f) => f.id === 'model/exception');
+    const events = this.spec?.drainEvents?.() ?? [];
     if (!this.broken) {
+      const before = this.current;
+      const holdersBefore = this.holders;
       this.current = this.primary.snapshot();
+      this.holders = this.spec?.holders?.();
       const seen = ok(implResult) ? implResult : result;
-      findings.push(...checkInvariants({ config: this.machine, profile: this.profile, snapshot: this.current, op, result: seen }, i));
+      const ctx: InvariantContext = {
+        config: this.machine,
+        profile: this.profile,
+        snapshot: this.current,
+        op,
+        result: seen,
+        before,
+        events,
+        ...(this.holders ? { holders: this.holders } : {}),
+        ...(holdersBefore ? { holdersBefore } : {}),
+      };
+      findings.push(...checkInvariants(ctx, i));
       if (this.spec && this.impl && ((i + 1) % this.stateEvery === 0 || last)) {
         const d = firstDifference(this.spec.snapshot(), this.current, 'state');
         if (d) findings.push({ step: i, id: 'diff/state', message: d });
       }
     }
-    const events = this.spec?.drainEvents?.() ?? [];
     const rec: StepRecord = { i, op, result, findings, events, ...(this.opts.recordSnapshots && !this.broken ? { after: this.current } : {}) };
     this.steps.push(rec);
     for (const f of findings) this.record(f);

@@ -17,6 +17,7 @@ export interface SuiteResult {
 }
 
 export function runSuite(name: string, profile: ProfileName, runs: number, maxOps: number, seedOffset = 0): SuiteResult {
+  // seedOffset keeps the suites' sequences apart while one MMCHECK_SEED reproduces both
   const seed = (suiteSeed() + seedOffset) | 0;
   const coverage = new SemanticCoverage();
   const out = fuzz({ profile, seed, runs, maxOps, coverage });

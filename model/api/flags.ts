@@ -80,9 +80,84 @@ export const GFP_NAMES: Readonly<Record<GfpName, number>> = { ...GFP_BITS, ...GF
 export const GFP_ZONEMASK = 0x0f;
 
 /** Errno strings the model returns. -EBADF is the model's answer for a handle that is not live. */
-export const ERRNOS = ['-EINVAL', '-ENOMEM', '-EFAULT', '-EBUSY', '-EINTR', '-ENODEV', '-EAGAIN', '-EBADF'] as const;
+export const ERRNOS = [
+  '-EINVAL',
+  '-ENOMEM',
+  '-EFAULT',
+  '-EBUSY',
+  '-EINTR',
+  '-ENODEV',
+  '-EAGAIN',
+  '-EBADF',
+  '-ENOENT',
+  '-EIO',
+  '-EACCES',
+] as const;
 export type Errno = (typeof ERRNOS)[number];
 
 /** Node distances, include/linux/topology.h. */
 export const LOCAL_DISTANCE = 10;
 export const REMOTE_DISTANCE = 20;
+
+/** GUP flags, include/linux/mm_types.h (public) and mm/internal.h (internal), ≥ 6.3 values. */
+export const FOLL_FLAGS = {
+  FOLL_WRITE: 1 << 0,
+  FOLL_GET: 1 << 1,
+  FOLL_DUMP: 1 << 2,
+  FOLL_FORCE: 1 << 3,
+  FOLL_NOWAIT: 1 << 4,
+  FOLL_NOFAULT: 1 << 5,
+  FOLL_HWPOISON: 1 << 6,
+  FOLL_ANON: 1 << 7,
+  FOLL_LONGTERM: 1 << 8,
+  FOLL_SPLIT_PMD: 1 << 9,
+  FOLL_PCI_P2PDMA: 1 << 10,
+  FOLL_INTERRUPTIBLE: 1 << 11,
+  FOLL_HONOR_NUMA_FAULT: 1 << 12,
+  FOLL_TOUCH: 1 << 16,
+  FOLL_TRIED: 1 << 17,
+  FOLL_REMOTE: 1 << 18,
+  FOLL_PIN: 1 << 19,
+  FOLL_FAST_ONLY: 1 << 20,
+  FOLL_UNLOCKABLE: 1 << 21,
+  FOLL_MADV_POPULATE: 1 << 22,
+} as const;
+export type FollFlagName = keyof typeof FOLL_FLAGS;
+
+/** INTERNAL_GUP_FLAGS, mm/internal.h: a caller passing any of these is rejected. */
+export const INTERNAL_GUP_FLAGS =
+  FOLL_FLAGS.FOLL_TOUCH |
+  FOLL_FLAGS.FOLL_TRIED |
+  FOLL_FLAGS.FOLL_REMOTE |
+  FOLL_FLAGS.FOLL_PIN |
+  FOLL_FLAGS.FOLL_FAST_ONLY |
+  FOLL_FLAGS.FOLL_UNLOCKABLE |
+  FOLL_FLAGS.FOLL_MADV_POPULATE;
+
+/** Flags gup_fast_fallback accepts (mm/gup.c); any other gives -EINVAL. */
+export const GUP_FAST_ALLOWED_FLAGS =
+  FOLL_FLAGS.FOLL_WRITE |
+  FOLL_FLAGS.FOLL_LONGTERM |
+  FOLL_FLAGS.FOLL_FORCE |
+  FOLL_FLAGS.FOLL_PIN |
+  FOLL_FLAGS.FOLL_GET |
+  FOLL_FLAGS.FOLL_FAST_ONLY |
+  FOLL_FLAGS.FOLL_NOFAULT |
+  FOLL_FLAGS.FOLL_PCI_P2PDMA |
+  FOLL_FLAGS.FOLL_HONOR_NUMA_FAULT;
+
+/** GUP_PIN_COUNTING_BIAS, include/linux/mm.h */
+export const GUP_PIN_COUNTING_BIAS = 1024;
+
+/** Mempolicy modes (include/uapi/linux/mempolicy.h) the model implements. */
+export const MPOL_MODES = ['MPOL_DEFAULT', 'MPOL_PREFERRED', 'MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_LOCAL'] as const;
+export type MpolMode = (typeof MPOL_MODES)[number];
+
+/** mbind flags, include/uapi/linux/mempolicy.h */
+export const MPOL_MF_FLAGS = { MPOL_MF_STRICT: 1 << 0, MPOL_MF_MOVE: 1 << 1, MPOL_MF_MOVE_ALL: 1 << 2 } as const;
+
+/**
+ * Bounds where the kernel loops without one (DESIGN.md §4.3, §4.5): the FOLL_LONGTERM
+ * pin-migrate-retry loop ends with -EAGAIN after this many passes.
+ */
+export const LONGTERM_MAX_PASSES = 4;

@@ -40,9 +40,10 @@ export function get_page_from_freelist(
   return NIL;
 }
 
-// prep_new_page / prep_compound_head // mm/page_alloc.c: _refcount 1, _pincount 0 (page[1])
+// prep_new_page / prep_compound_head // mm/page_alloc.c: _refcount 1, unmapped, _pincount 0 (page[1])
 export function prep_new_page(mm: MemMap, idx: number, order: number): void {
   mm.flags[idx] = PG_FOLIO | order;
   mm.refcount[idx] = 1;
+  mm.prev[idx] = 0;
   if (order > 0) mm.next[idx + 1] = 0;
 }

@@ -9,8 +9,8 @@ export function migratetype_is_mergeable(mt: number): boolean {
   return mt < MIGRATE_HIGHATOMIC;
 }
 
-// __free_one_page // mm/page_alloc.c (always to the list head: no buddy_merge_likely, no shuffle)
-export function __free_one_page(mm: MemMap, idx: number, z: number, order: number, mt: number): void {
+// __free_one_page // mm/page_alloc.c (to the list head unless FPI_TO_TAIL: no buddy_merge_likely, no shuffle)
+export function __free_one_page(mm: MemMap, idx: number, z: number, order: number, mt: number, toTail: boolean): void {
   const maxOrder = mm.maxOrder;
   const pbo = mm.pageblockOrder;
   const flags = mm.flags;
@@ -30,7 +30,8 @@ export function __free_one_page(mm: MemMap, idx: number, z: number, order: numbe
     idx &= buddy;
     order++;
   }
-  add_to_free_list_head(mm, idx, z, order, mt);
+  if (toTail) add_to_free_list_tail(mm, idx, z, order, mt);
+  else add_to_free_list_head(mm, idx, z, order, mt);
 }
 
 // split_large_buddy // mm/page_alloc.c: pageblock-sized pieces, each with its own pageblock's type
@@ -39,7 +40,7 @@ export function split_large_buddy(mm: MemMap, idx: number, z: number, order: num
   const end = idx + (1 << order);
   if (order > pbo) order = pbo;
   do {
-    __free_one_page(mm, idx, z, order, mm.pbType[idx >>> pbo]!);
+    __free_one_page(mm, idx, z, order, mm.pbType[idx >>> pbo]!, false);
     idx += 1 << order;
   } while (idx !== end);
 }
@@ -48,7 +49,7 @@ export function split_large_buddy(mm: MemMap, idx: number, z: number, order: num
 export function __free_pages_ok(mm: MemMap, idx: number, order: number): void {
   const z = mm.zoneOf[idx]!;
   if (order > mm.pageblockOrder) split_large_buddy(mm, idx, z, order);
-  else __free_one_page(mm, idx, z, order, mm.pbType[idx >>> mm.pageblockOrder]!);
+  else __free_one_page(mm, idx, z, order, mm.pbType[idx >>> mm.pageblockOrder]!, false);
 }
 
 /**
@@ -60,8 +61,9 @@ export function freeAllZoneRanges(mm: MemMap): void {
   const pbo = mm.pageblockOrder;
   const pbType = mm.pbType;
   for (let z = 0; z < mm.nrZones; z++) {
-    const start = mm.zoneStart[z]! - mm.base;
-    const end = start + mm.zonePages[z]!;
+    if (mm.zoneExists[z] === 0) continue;
+    const start = mm.zoneSpanStart[z]! - mm.base;
+    const end = start + mm.zonePresent[z]!;
     let runStart = start;
     while (runStart < end) {
       const mt = pbType[runStart >>> pbo]!;
@@ -73,11 +75,27 @@ export function freeAllZoneRanges(mm: MemMap): void {
   }
 }
 
-function freeRunToTail(mm: MemMap, z: number, idx: number, end: number, mt: number): void {
-  const maxOrder = mm.maxOrder;
+/**
+ * online_pages (generic_online_page → __free_pages_core, FPI_TO_TAIL): [idx, end) freed as the
+ * largest naturally aligned blocks in ascending pfn, each through __free_one_page to the tail.
+ */
+export function free_range_to_tail(mm: MemMap, z: number, idx: number, end: number, mt: number): void {
   while (idx < end) {
-    let order = idx === 0 ? maxOrder : Math.min(maxOrder, 31 - Math.clz32(idx & -idx));
-    while (idx + (1 << order) > end) order--;
+    const order = largestBlock(mm, idx, end);
+    __free_one_page(mm, idx, z, order, mt, true);
+    idx += 1 << order;
+  }
+}
+
+function largestBlock(mm: MemMap, idx: number, end: number): number {
+  let order = idx === 0 ? mm.maxOrder : Math.min(mm.maxOrder, 31 - Math.clz32(idx & -idx));
+  while (idx + (1 << order) > end) order--;
+  return order;
+}
+
+function freeRunToTail(mm: MemMap, z: number, idx: number, end: number, mt: number): void {
+  while (idx < end) {
+    const order = largestBlock(mm, idx, end);
     add_to_free_list_tail(mm, idx, z, order, mt);
     account_freepages(mm, z, 1 << order, mt);
     idx += 1 << order;

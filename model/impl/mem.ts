@@ -1,6 +1,7 @@
 // The memory map: `struct page` split into typed-array columns indexed by (pfn - base), one byte of
 // migratetype per pageblock, and each zone's free_area[] (list heads/tails per [order][migratetype])
-// and vmstat counters packed in typed arrays. Built once from a validated MachineConfig.
+// and vmstat counters packed in typed arrays. Built from a validated MachineConfig; grown (not a hot
+// path) when online_pages adds memory outside the span.
 import { MIGRATE_TYPES, ZONE_NAMES } from '../api/index.js';
 import type { MachineConfig } from '../api/index.js';
 
@@ -11,8 +12,10 @@ import type { MachineConfig } from '../api/index.js';
  */
 export const PG_BUDDY = 0x80;
 export const MT_SHIFT = 4;
-/** flags[] of the first page of an allocated folio: PG_FOLIO | order (bit 7 clear). */
+/** flags[] of the first page of an allocated folio: PG_FOLIO | [PG_ANON] | order (bit 7 clear). */
 export const PG_FOLIO = 0x40;
+/** a user (anonymous, faulted or migrated) folio, folio_test_anon; absent: a kernel allocation */
+export const PG_ANON = 0x10;
 export const ORDER_MASK = 0x0f;
 /** the largest maxOrder the flags byte can hold */
 export const MAX_ORDER_LIMIT = ORDER_MASK;
@@ -45,53 +48,67 @@ export const MIGRATE_RECLAIMABLE = 2;
 export const MIGRATE_HIGHATOMIC = 3;
 export const MIGRATE_CMA = 4;
 export const MIGRATE_ISOLATE = 5;
+/** pbType[] of a pageblock taken offline by offline_pages (and not onlined since) */
+export const PB_OFFLINE = 0xff;
 
 // vmstat items kept per zone (enum zone_stat_item, include/linux/mmzone.h)
 export const NR_FREE_PAGES = 0;
 export const NR_FREE_CMA_PAGES = 1;
 export const NR_VMSTAT = 2;
 
+// enum zone_type
+export const NR_ZONE_TYPES = ZONE_NAMES.length;
+export const ZONE_NORMAL = 2;
+export const ZONE_MOVABLE = 3;
+
 /**
  * Per-page layout (14 bytes a page, plus one byte per pageblock):
  * - next, prev (Int32): free-list links of a free block head. A page that is not on a free list
- *   reuses them: an allocated folio's head keeps its folio serial in `next`; page[1] of a large
- *   folio keeps `_pincount` in `next` (the kernel's folio->_pincount lives in page[1] too).
+ *   reuses them: an allocated folio's head keeps its folio serial in `next` and its mapped-page
+ *   count (folio->_mapcount summed) in `prev`; page[1] of a large folio keeps `_pincount` in `next`
+ *   (the kernel's folio->_pincount lives in page[1] too).
  * - refcount (Int32): `_refcount` of a folio head, signed 32-bit, wrapping.
- * - flags (Uint8): PG_BUDDY | list type << 4 | order on a free block head, PG_FOLIO | order on a
- *   folio head, else 0.
- * - zoneOf (Uint8; Uint16 on a machine with 255 or more zones): index into the zone table
- *   (= snapshot order), `noZone` for a hole.
+ * - flags (Uint8): PG_BUDDY | list type << 4 | order on a free block head, PG_FOLIO | PG_ANON? |
+ *   order on a folio head, else 0.
+ * - zoneOf (Uint8; Uint16 on a machine with 64 nodes or more): zone slot, `noZone` when not present.
+ *
+ * Zones live in fixed slots nodePos * 4 + zone index (= snapshot order); a slot exists once
+ * configured or onlined.
  */
 export class MemMap {
   readonly maxOrder: number;
   readonly nOrders: number;
   readonly pageblockOrder: number;
   /** absolute pfn of index 0, aligned down to 2^maxOrder so buddy arithmetic works on indices */
-  readonly base: number;
-  /** indices covered: the span of every configured zone, aligned up to 2^maxOrder */
-  readonly span: number;
+  base: number;
+  /** indices covered, a multiple of 2^maxOrder */
+  span: number;
   /** configured pages */
   readonly pages: number;
 
-  readonly next: Int32Array;
-  readonly prev: Int32Array;
-  readonly refcount: Int32Array;
-  readonly flags: Uint8Array;
-  readonly zoneOf: Uint8Array | Uint16Array;
-  /** zoneOf[] of a page in no configured zone (a hole between zones or nodes) */
+  next: Int32Array;
+  prev: Int32Array;
+  refcount: Int32Array;
+  flags: Uint8Array;
+  zoneOf: Uint8Array | Uint16Array;
+  /** zoneOf[] of a page that is not present */
   readonly noZone: number;
-  /** per pageblock: enum migratetype */
-  readonly pbType: Uint8Array;
+  /** per pageblock: enum migratetype, PB_OFFLINE */
+  pbType: Uint8Array;
 
-  // zone table, in snapshot order (config node order, then zone index)
+  // zone table by slot
   readonly nrZones: number;
+  readonly zoneExists: Uint8Array;
   readonly zoneNodePos: Int32Array;
   readonly zoneNid: Int32Array;
   readonly zoneIdx: Uint8Array;
-  readonly zoneStart: Float64Array;
-  readonly zonePages: Float64Array;
+  /** present_pages (= managed_pages) */
+  readonly zonePresent: Float64Array;
   readonly zoneCmaPages: Float64Array;
-  /** zoneIds[nodePos * 4 + zone index]: zone table index, -1 if that zone is not configured */
+  /** lowest present pfn and highest + 1 (0, 0 when empty) */
+  readonly zoneSpanStart: Float64Array;
+  readonly zoneSpanEnd: Float64Array;
+  /** zoneIds[nodePos * 4 + zone index]: the slot if the zone exists, else -1 (zonelists read it) */
   readonly zoneIds: Int32Array;
 
   /** free_area[order].free_list[mt] head/tail per zone: index listIndex(z, order, mt) */
@@ -113,23 +130,22 @@ export class MemMap {
     let lo = Infinity;
     let hi = -Infinity;
     let pages = 0;
-    let nrZones = 0;
     for (const node of config.nodes) {
       for (const name of ZONE_NAMES) {
         const r = node.zones[name];
         if (!r) continue;
-        nrZones++;
         pages += r[1];
         lo = Math.min(lo, r[0]);
         hi = Math.max(hi, r[0] + r[1]);
       }
     }
-    if (nrZones === 0) lo = hi = 0;
+    if (pages === 0) lo = hi = 0;
     if (config.maxOrder > MAX_ORDER_LIMIT) throw new Error(`impl supports maxOrder ≤ ${MAX_ORDER_LIMIT}`);
     this.base = Math.floor(lo / maxBlock) * maxBlock;
     this.span = Math.ceil(hi / maxBlock) * maxBlock - this.base;
     if (this.span > 0x7fffffff) throw new Error('impl: pfn span of the machine exceeds 2^31 pages');
     this.pages = pages;
+    const nrZones = config.nodes.length * NR_ZONE_TYPES;
     this.nrZones = nrZones;
 
     const span = this.span;
@@ -141,32 +157,35 @@ export class MemMap {
     this.zoneOf = nrZones < 0xff ? new Uint8Array(span).fill(0xff) : new Uint16Array(span).fill(0xffff);
     this.pbType = new Uint8Array(span >>> config.pageblockOrder).fill(MIGRATE_MOVABLE);
 
+    this.zoneExists = new Uint8Array(nrZones);
     this.zoneNodePos = new Int32Array(nrZones);
     this.zoneNid = new Int32Array(nrZones);
     this.zoneIdx = new Uint8Array(nrZones);
-    this.zoneStart = new Float64Array(nrZones);
-    this.zonePages = new Float64Array(nrZones);
+    this.zonePresent = new Float64Array(nrZones);
     this.zoneCmaPages = new Float64Array(nrZones);
-    this.zoneIds = new Int32Array(config.nodes.length * ZONE_NAMES.length).fill(-1);
+    this.zoneSpanStart = new Float64Array(nrZones);
+    this.zoneSpanEnd = new Float64Array(nrZones);
+    this.zoneIds = new Int32Array(nrZones).fill(-1);
     this.freeHead = new Int32Array(nrZones * this.nOrders * MIGRATE_TYPES).fill(NIL);
     this.freeTail = new Int32Array(nrZones * this.nOrders * MIGRATE_TYPES).fill(NIL);
     this.freeOrders = new Int32Array(nrZones * MIGRATE_TYPES);
     this.nrFree = new Int32Array(nrZones * this.nOrders);
     this.vmstat = new Int32Array(nrZones * NR_VMSTAT);
 
-    let z = 0;
     config.nodes.forEach((node, pos) => {
       ZONE_NAMES.forEach((name, t) => {
-        const r = node.zones[name];
-        if (!r) return;
+        const z = pos * NR_ZONE_TYPES + t;
         this.zoneNodePos[z] = pos;
         this.zoneNid[z] = node.nid;
         this.zoneIdx[z] = t;
-        this.zoneStart[z] = r[0];
-        this.zonePages[z] = r[1];
-        this.zoneIds[pos * ZONE_NAMES.length + t] = z;
+        const r = node.zones[name];
+        if (!r) return;
+        this.zoneExists[z] = 1;
+        this.zoneIds[z] = z;
+        this.zonePresent[z] = r[1];
+        this.zoneSpanStart[z] = r[0];
+        this.zoneSpanEnd[z] = r[0] + r[1];
         this.zoneOf.fill(z, r[0] - this.base, r[0] - this.base + r[1]);
-        z++;
       });
     });
     // CMA areas: MIGRATE_CMA pageblocks, counted in the zone that holds them (cma_activate_area)
@@ -183,6 +202,58 @@ export class MemMap {
   /** index of free_area[order].free_list[mt] of zone z in freeHead/freeTail */
   listIndex(z: number, order: number, mt: number): number {
     return (z * this.nOrders + order) * MIGRATE_TYPES + mt;
+  }
+
+  /** whether index idx (any integer) is inside the map and present */
+  present(idx: number): boolean {
+    return idx >= 0 && idx < this.span && this.zoneOf[idx] !== this.noZone;
+  }
+
+  /**
+   * Grow the columns so that pfns [startPfn, endPfn) have indices (online_pages outside the span).
+   * Lowering `base` shifts every index: the free-list links and list heads are rebased here; the
+   * rest of the model keeps absolute pfns.
+   */
+  cover(startPfn: number, endPfn: number): void {
+    const maxBlock = 2 ** this.maxOrder;
+    const lo = this.span === 0 ? Math.floor(startPfn / maxBlock) * maxBlock : Math.min(this.base, Math.floor(startPfn / maxBlock) * maxBlock);
+    const hi = Math.max(this.span === 0 ? 0 : this.base + this.span, Math.ceil(endPfn / maxBlock) * maxBlock);
+    if (lo === this.base && hi - lo === this.span) return;
+    if (hi - lo > 0x7fffffff) throw new Error('impl: pfn span of the machine exceeds 2^31 pages');
+    const shift = this.span === 0 ? 0 : this.base - lo;
+    const span = hi - lo;
+    const pbo = this.pageblockOrder;
+    const next = new Int32Array(span);
+    const prev = new Int32Array(span);
+    const refcount = new Int32Array(span);
+    const flags = new Uint8Array(span);
+    const zoneOf = this.noZone === 0xff ? new Uint8Array(span).fill(0xff) : new Uint16Array(span).fill(0xffff);
+    const pbType = new Uint8Array(span >>> pbo).fill(MIGRATE_MOVABLE);
+    next.set(this.next, shift);
+    prev.set(this.prev, shift);
+    refcount.set(this.refcount, shift);
+    flags.set(this.flags, shift);
+    zoneOf.set(this.zoneOf, shift);
+    pbType.set(this.pbType, shift >>> pbo);
+    if (shift !== 0) {
+      for (let i = shift; i < shift + this.span; i++) {
+        if (flags[i]! < PG_BUDDY) continue;
+        if (next[i] !== NIL) next[i] = next[i]! + shift;
+        if (prev[i] !== NIL) prev[i] = prev[i]! + shift;
+      }
+      for (let i = 0; i < this.freeHead.length; i++) {
+        if (this.freeHead[i] !== NIL) this.freeHead[i] = this.freeHead[i]! + shift;
+        if (this.freeTail[i] !== NIL) this.freeTail[i] = this.freeTail[i]! + shift;
+      }
+    }
+    this.next = next;
+    this.prev = prev;
+    this.refcount = refcount;
+    this.flags = flags;
+    this.zoneOf = zoneOf;
+    this.pbType = pbType;
+    this.base = lo;
+    this.span = span;
   }
 
   /** bytes of per-page and per-pageblock state */

@@ -1,6 +1,7 @@
 // Folio reference counts: `_refcount` in the head's slot, `_pincount` in page[1]'s list link
-// (include/linux/page_ref.h, include/linux/mm.h).
+// (include/linux/page_ref.h, include/linux/mm.h, mm/gup.c).
 import { __free_pages_ok } from './free.js';
+import { MIGRATE_CMA, MIGRATE_ISOLATE, ZONE_MOVABLE } from './mem.js';
 import type { MemMap } from './mem.js';
 
 /** GUP_PIN_COUNTING_BIAS, include/linux/mm.h */
@@ -27,6 +28,28 @@ export function folioPincount(mm: MemMap, idx: number, order: number): number {
 export function folio_maybe_dma_pinned(mm: MemMap, idx: number, order: number): boolean {
   if (order > 0) return mm.next[idx + 1]! > 0;
   return mm.refcount[idx]! >>> 0 >= GUP_PIN_COUNTING_BIAS;
+}
+
+// try_grab_folio(folio, 1, FOLL_PIN) after the `<= 0` check // mm/gup.c
+export function grab_pin(mm: MemMap, idx: number, order: number): void {
+  if (order > 0) {
+    mm.refcount[idx] = (mm.refcount[idx]! + 1) | 0;
+    mm.next[idx + 1] = (mm.next[idx + 1]! + 1) | 0;
+  } else mm.refcount[idx] = (mm.refcount[idx]! + GUP_PIN_COUNTING_BIAS) | 0;
+}
+
+// gup_put_folio(folio, 1, FOLL_PIN) without the final put // mm/gup.c: the references to drop
+export function unpin_refs(mm: MemMap, idx: number, order: number): number {
+  if (order === 0) return GUP_PIN_COUNTING_BIAS;
+  mm.next[idx + 1] = (mm.next[idx + 1]! - 1) | 0;
+  return 1;
+}
+
+// folio_is_longterm_pinnable // include/linux/mm.h (CMA/ISOLATE pageblock, then ZONE_MOVABLE)
+export function folio_is_longterm_pinnable(mm: MemMap, idx: number): boolean {
+  const mt = mm.pbType[idx >>> mm.pageblockOrder]!;
+  if (mt === MIGRATE_CMA || mt === MIGRATE_ISOLATE) return false;
+  return mm.zoneIdx[mm.zoneOf[idx]!] !== ZONE_MOVABLE;
 }
 
 // free_frozen_pages → __free_pages_ok // mm/page_alloc.c: the folio's last reference is gone

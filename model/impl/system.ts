@@ -1,57 +1,96 @@
 // The optimized MmSystem: ops dispatched with a plain switch onto the typed-array memory map.
-import { GFP_BITS, MIGRATETYPE_NAMES, ZONE_NAMES } from '../api/index.js';
+import { GFP_BITS, GFP_COMPOSITES, MIGRATETYPE_NAMES, ZONE_NAMES } from '../api/index.js';
 import type {
   AllocPagesOp,
+  Errno,
   ErrorResult,
   FreePagesOp,
   GetPageOp,
   MachineConfig,
+  MmapOp,
   MmSystem,
+  MunmapOp,
   Op,
   OpResult,
+  PagePlacement,
   Profile,
   PutPageOp,
   QueryOp,
   Snapshot,
+  TouchOp,
 } from '../api/index.js';
 import { get_page_from_freelist } from './alloc.js';
+import { cma_alloc, cma_release, CmaTable } from './cma.js';
+import { FolioTable } from './folios.js';
 import { current_gfp_context, gfp_migratetype_bad, gfp_zone_bad, parseGfp } from './gfp.js';
-import { CHAR_G, CHAR_K, HandleTable, parseHandle } from './handles.js';
+import { gup, put_gup } from './gup.js';
+import { CHAR_G, CHAR_K, CHAR_V, HandleTable, parseHandle } from './handles.js';
 import { freeAllZoneRanges } from './free.js';
-import { MemMap, NIL, ORDER_MASK } from './mem.js';
+import { offline_pages, online_pages } from './hotplug.js';
+import { MemMap, NIL, ORDER_MASK, PG_ANON } from './mem.js';
+import { MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED, next_node_in } from './mempolicy.js';
+import type { NodeWorld } from './mempolicy.js';
 import { folio_maybe_dma_pinned, folio_ref_add, folio_ref_sub_and_test, folioPincount, free_folio } from './page_ref.js';
+import { mbind, move_pages, set_cpuset_mems, set_mempolicy } from './policy_ops.js';
 import { takeSnapshot } from './snapshot.js';
 import { TaskTable } from './tasks.js';
+import { PTE_NONE, VmaTable } from './vma.js';
 import { NodeMask, Zonelists } from './zonelist.js';
 
 // Fresh result objects every time: callers may keep or extend them.
+export const err = (ret: Errno): ErrorResult => ({ ret });
 const einval = (): ErrorResult => ({ ret: '-EINVAL' });
 const enomem = (): ErrorResult => ({ ret: '-ENOMEM' });
 const ebadf = (): ErrorResult => ({ ret: '-EBADF' });
 
+/** resolve() results that are not folio ids (ids are non-zero signed 32-bit integers) */
+const T_EBADF = 0;
+const T_EFAULT = 2 ** 31;
+const T_ENOENT = 2 ** 31 + 1;
+const T_EINVAL = 2 ** 31 + 2;
+const isTargetError = (r: number): boolean => r === T_EBADF || r >= T_EFAULT;
+const targetError = (r: number): ErrorResult => err(r === T_EBADF ? '-EBADF' : r === T_EFAULT ? '-EFAULT' : r === T_ENOENT ? '-ENOENT' : '-EINVAL');
+
 const __GFP_HARDWALL = GFP_BITS.__GFP_HARDWALL;
+export const GFP_HIGHUSER_MOVABLE = GFP_COMPOSITES.GFP_HIGHUSER_MOVABLE;
 const INT_MAX = 0x7fffffff;
 
-export class ImplSystem implements MmSystem {
+export class ImplSystem implements MmSystem, NodeWorld {
+  readonly config: MachineConfig;
   readonly mm: MemMap;
-  readonly zonelists: Zonelists;
+  zonelists: Zonelists;
   readonly tasks: TaskTable;
-  readonly handles = new HandleTable();
+  readonly folios = new FolioTable();
+  readonly handles = new HandleTable(this.folios);
+  readonly vmas = new VmaTable();
+  readonly cma: CmaTable;
   readonly profile: Profile;
-  /** PF_MEMALLOC_PIN of the current task (no pin scope exists before GUP lands) */
-  private memallocPin = false;
+  readonly nrNodes: number;
+  /** PF_MEMALLOC_PIN of the current task (set inside FOLL_LONGTERM) */
+  memallocPin = false;
   private readonly nodemask: NodeMask;
+  /** policy_node / policy_nodemask output: the nodemask of the last user allocation, or null */
+  polMask: NodeMask | null = null;
 
   constructor(config: MachineConfig, profile: Profile) {
+    this.config = config;
     this.profile = profile;
     this.mm = new MemMap(config);
     this.zonelists = new Zonelists(config, this.mm);
+    this.nrNodes = config.nodes.length;
     this.tasks = new TaskTable(config, this.zonelists.nodePos);
     this.nodemask = new NodeMask(config.nodes.length);
+    this.cma = new CmaTable(config);
     freeAllZoneRanges(this.mm);
   }
 
+  get nodePos() {
+    return this.zonelists.nodePos;
+  }
+
   apply(op: Op): OpResult {
+    // the page-allocator ops first, the rest in a second switch, so this one stays small enough
+    // for the hot alloc/free path to be inlined
     switch (op.op) {
       case 'alloc_pages':
         return this.allocPages(op);
@@ -63,6 +102,42 @@ export class ImplSystem implements MmSystem {
         return this.putPage(op);
       case 'query':
         return this.query(op);
+      default:
+        return this.applyPlacement(op);
+    }
+  }
+
+  private applyPlacement(op: Exclude<Op, { op: 'alloc_pages' | 'free_pages' | 'get_page' | 'put_page' | 'query' }>): OpResult {
+    switch (op.op) {
+      case 'mmap':
+        return this.mmap(op);
+      case 'touch':
+        return this.touch(op);
+      case 'munmap':
+        return this.munmap(op);
+      case 'get_user_pages':
+      case 'get_user_pages_fast':
+      case 'pin_user_pages':
+      case 'pin_user_pages_fast':
+        return gup(this, op);
+      case 'unpin_user_pages':
+        return put_gup(this, op.pin, true);
+      case 'set_mempolicy':
+        return set_mempolicy(this, op);
+      case 'mbind':
+        return mbind(this, op);
+      case 'set_cpuset_mems':
+        return set_cpuset_mems(this, op);
+      case 'move_pages':
+        return move_pages(this, op);
+      case 'online_pages':
+        return online_pages(this, op);
+      case 'offline_pages':
+        return offline_pages(this, op);
+      case 'cma_alloc':
+        return cma_alloc(this, op);
+      case 'cma_release':
+        return cma_release(this, op);
       default: {
         const unknown: never = op;
         void unknown;
@@ -72,7 +147,14 @@ export class ImplSystem implements MmSystem {
   }
 
   snapshot(): Snapshot {
-    return takeSnapshot(this.mm, this.handles);
+    return takeSnapshot(this);
+  }
+
+  /** node_states[N_MEMORY]: the node at position pos has present pages */
+  hasMemory(pos: number): boolean {
+    const p = this.mm.zonePresent;
+    const z = pos * 4;
+    return p[z]! + p[z + 1]! + p[z + 2]! + p[z + 3]! > 0;
   }
 
   // __alloc_pages_noprof // mm/page_alloc.c
@@ -102,8 +184,8 @@ export class ImplSystem implements MmSystem {
     const mm = this.mm;
     const idx = get_page_from_freelist(mm, this.zonelists, gfp, order, preferred, nodemask, mems);
     if (idx === NIL) return enomem();
-    const k = this.handles.newK(idx);
-    mm.next[idx] = k; // folio serial in the head's unused list link
+    const k = this.handles.newK(this.folios.bornKernel(idx));
+    mm.next[idx] = k; // folio id in the head's unused list link
     const z = mm.zoneOf[idx]!;
     return {
       ret: 0,
@@ -120,7 +202,7 @@ export class ImplSystem implements MmSystem {
     const h = this.handles;
     const k = h.liveK(parseHandle(op.page, CHAR_K));
     if (k === 0) return ebadf();
-    h.killK(k);
+    this.folios.killK(k);
     this.putFolio(k, 1);
     return { ret: 0 };
   }
@@ -129,30 +211,29 @@ export class ImplSystem implements MmSystem {
   private getPage(op: GetPageOp): OpResult {
     const times = op.times ?? 1;
     if (!(times >= 1 && times <= INT_MAX && Number.isInteger(times))) return einval();
-    const serial = this.resolve(op.page);
-    if (serial === 0) return ebadf();
-    const h = this.handles;
-    folio_ref_add(this.mm, h.headOf(serial), times);
-    const g = h.newG(serial, times);
+    const serial = this.resolve(op);
+    if (isTargetError(serial)) return targetError(serial);
+    folio_ref_add(this.mm, this.folios.headOf(serial), times);
+    const g = this.handles.newGetPage(serial, times);
     return { ret: 0, ref: `g${g}` };
   }
 
-  // put_page // include/linux/mm.h: drop every reference one get_page took
+  // put_page // include/linux/mm.h: drop every reference one get_page / get_user_pages took
   private putPage(op: PutPageOp): OpResult {
     const h = this.handles;
     const g = parseHandle(op.ref, CHAR_G);
-    const serial = h.liveG(g);
-    if (serial === 0) return ebadf();
-    h.gFolio[g] = 0;
-    this.putFolio(serial, h.gTimes[g]!);
+    if (!h.liveG(g)) return ebadf();
+    if (h.gLen[g]! > 0) return put_gup(this, op.ref, false);
+    h.gDone[g] = 1;
+    this.putFolio(h.gSerial[g]!, h.gArg[g]!);
     return { ret: 0 };
   }
 
   private query(op: QueryOp): OpResult {
-    const serial = this.resolve(op.page);
-    if (serial === 0) return ebadf();
+    const serial = this.resolve(op);
+    if (isTargetError(serial)) return targetError(serial);
     const mm = this.mm;
-    const idx = this.handles.headOf(serial);
+    const idx = this.folios.headOf(serial);
     const order = mm.flags[idx]! & ORDER_MASK;
     const z = mm.zoneOf[idx]!;
     return {
@@ -165,26 +246,187 @@ export class ImplSystem implements MmSystem {
       refcount: mm.refcount[idx]!,
       pincount: folioPincount(mm, idx, order),
       maybe_dma_pinned: folio_maybe_dma_pinned(mm, idx, order),
-      mapped: 0,
+      mapped: mm.prev[idx]!,
     };
   }
 
-  /** folio serial of a live k- or g-handle, or 0 */
-  private resolve(handle: string): number {
+  /**
+   * The folio id a FolioTarget names, or T_EBADF (a dead handle), T_EFAULT (outside the VMA),
+   * T_ENOENT (not present), T_EINVAL (no target at all).
+   */
+  private resolve(t: { readonly page?: string; readonly vma?: string; readonly index?: number }): number {
     const h = this.handles;
-    const c = handle.charCodeAt(0);
-    if (c === CHAR_K) return h.liveK(parseHandle(handle, CHAR_K));
-    if (c === CHAR_G) return h.liveG(parseHandle(handle, CHAR_G));
-    return 0;
+    if (t.page !== undefined) {
+      const page = t.page;
+      const c = typeof page === 'string' ? page.charCodeAt(0) : 0;
+      if (c === CHAR_K) return h.liveK(parseHandle(page, CHAR_K));
+      if (c === CHAR_G) {
+        const g = parseHandle(page, CHAR_G);
+        if (!h.liveG(g)) return 0;
+        return h.gLen[g] === 0 ? h.gSerial[g]! : h.poolSerial[h.gArg[g]!]!; // GUP: its first page's folio
+      }
+      return 0;
+    }
+    if (t.vma === undefined) return T_EINVAL;
+    const v = parseHandle(t.vma, CHAR_V);
+    if (!h.liveV(v)) return 0;
+    const index = t.index;
+    if (!(index !== undefined && Number.isInteger(index) && index >= 0 && index < this.vmas.pages[v]!)) return T_EFAULT;
+    const pfn = this.vmas.pte[this.vmas.off[v]! + index]!;
+    if (pfn === PTE_NONE) return T_ENOENT;
+    return this.mm.next[this.headOfPte(v, index, pfn)]!;
+  }
+
+  /** head page index of the folio mapped at (v, index) with pfn */
+  headOfPte(v: number, index: number, pfn: number): number {
+    const mask = (1 << this.vmas.folioOrder[v]!) - 1;
+    return pfn - (index & mask) - this.mm.base;
   }
 
   // folio_put_refs // include/linux/mm.h: free the folio when `_refcount` reaches exactly 0
-  private putFolio(serial: number, nr: number): void {
+  putFolio(serial: number, nr: number): void {
     const mm = this.mm;
-    const h = this.handles;
-    const idx = h.headOf(serial);
+    const idx = this.folios.headOf(serial);
     if (!folio_ref_sub_and_test(mm, idx, nr)) return;
-    h.folioFreed(serial);
-    free_folio(mm, idx, mm.flags[idx]! & ORDER_MASK);
+    this.freeFolio(serial, idx);
+  }
+
+  /** the folio's last reference is gone: every handle on it dies */
+  freeFolio(serial: number, idx: number): void {
+    const mm = this.mm;
+    const folios = this.folios;
+    const order = mm.flags[idx]! & ORDER_MASK;
+    const v = serial < 0 ? folios.mapVma[-serial]! : 0;
+    if (v !== 0) {
+      // freed while still mapped (a wrapped count): the ptes still pointing at it are cleared
+      const pte = this.vmas.pte;
+      const o = this.vmas.off[v]! + folios.mapIndex[-serial]!;
+      if (this.vmas.live[v] === 1) for (let i = 0; i < 1 << order; i++) if (pte[o + i] === mm.base + idx + i) pte[o + i] = PTE_NONE;
+    }
+    folios.freed(serial);
+    free_folio(mm, idx, order);
+  }
+
+  // do_mmap // mm/mmap.c: an anonymous VMA of `pages` pages
+  private mmap(op: MmapOp): OpResult {
+    const pages = op.pages;
+    const order = op.folioOrder ?? 0;
+    if (!(Number.isInteger(pages) && pages >= 1 && pages <= INT_MAX)) return einval();
+    if (!(Number.isInteger(order) && order >= 0 && order <= this.mm.maxOrder)) return einval();
+    if (pages % 2 ** order !== 0) return einval();
+    const t = this.tasks.pos.get(op.task);
+    if (t < 0) return einval();
+    const v = this.handles.newV();
+    this.vmas.add(v, t, pages, order);
+    return { ret: 0, vma: `v${v}` };
+  }
+
+  // handle_mm_fault over [index, index + count) // mm/memory.c
+  private touch(op: TouchOp): OpResult {
+    const v = parseHandle(op.vma, CHAR_V);
+    if (!this.handles.liveV(v)) return ebadf();
+    const count = op.count ?? 1;
+    const index = op.index;
+    const pages = this.vmas.pages[v]!;
+    if (!(Number.isInteger(count) && Number.isInteger(index) && count >= 1 && index >= 0 && index + count <= pages)) return err('-EFAULT');
+    const order = this.vmas.folioOrder[v]!;
+    const pte = this.vmas.pte;
+    const o = this.vmas.off[v]!;
+    const first = (index >>> order) << order;
+    const n = 1 << order;
+    let missing = 0;
+    for (let c = first; c < index + count; c += n) if (pte[o + c] === PTE_NONE) missing += n;
+    const out: PagePlacement[] = new Array(missing);
+    const mm = this.mm;
+    let w = 0;
+    for (let c = first; c < index + count; c += n) {
+      if (pte[o + c] !== PTE_NONE) continue;
+      const idx = this.do_anonymous_page(v, c);
+      if (idx === NIL) return enomem();
+      const z = mm.zoneOf[idx]!;
+      const nid = mm.zoneNid[z]!;
+      const zone = ZONE_NAMES[mm.zoneIdx[z]!]!;
+      for (let i = 0; i < n; i++) out[w++] = { index: c + i, pfn: mm.base + idx + i, nid, zone };
+    }
+    return { ret: 0, pages: out };
+  }
+
+  // do_anonymous_page // mm/memory.c: fault in the chunk at index c of VMA v; head index or NIL
+  do_anonymous_page(v: number, c: number): number {
+    const vmas = this.vmas;
+    const t = vmas.task[v]!;
+    const order = vmas.folioOrder[v]!;
+    const preferred = this.policy_node(t, vmas.policy[v] ?? this.tasks.policy[t] ?? null);
+    const gfp = current_gfp_context(GFP_HIGHUSER_MOVABLE, this.memallocPin);
+    const mm = this.mm;
+    const idx = get_page_from_freelist(mm, this.zonelists, gfp, order, preferred, this.polMask, this.tasks.mems[t]!);
+    if (idx === NIL) return NIL;
+    const n = 1 << order;
+    const pfn = mm.base + idx;
+    mm.flags[idx] = mm.flags[idx]! | PG_ANON;
+    mm.next[idx] = this.folios.bornUser(idx, v, c);
+    mm.refcount[idx] = n;
+    mm.prev[idx] = n;
+    const pte = vmas.pte;
+    const o = vmas.off[v]! + c;
+    for (let i = 0; i < n; i++) pte[o + i] = pfn + i;
+    return idx;
+  }
+
+  /**
+   * The preferred node position a user allocation of task t under `pol` starts from; the nodemask
+   * goes to `polMask` (MODEL.md "Node choice"). Interleave advances the task's il_prev.
+   */
+  policy_node(t: number, pol: import('./mempolicy.js').Mempolicy | null): number {
+    this.polMask = null;
+    if (pol === null) return this.tasks.nodePos[t]!;
+    switch (pol.mode) {
+      case MPOL_PREFERRED:
+        return this.nodePos.get(pol.nodes[0]!);
+      case MPOL_BIND:
+        this.polMask = pol.mask;
+        return this.tasks.nodePos[t]!;
+      case MPOL_INTERLEAVE: {
+        const nid = next_node_in(pol.nodes, this.tasks.ilPrev[t]!);
+        this.tasks.ilPrev[t] = nid;
+        return this.nodePos.get(nid);
+      }
+      default:
+        return this.tasks.nodePos[t]!;
+    }
+  }
+
+  // unmap_vmas + free_pgtables // mm/mmap.c: every mapped page drops its reference, ascending index
+  private munmap(op: MunmapOp): OpResult {
+    const v = parseHandle(op.vma, CHAR_V);
+    const h = this.handles;
+    if (!h.liveV(v)) return ebadf();
+    const vmas = this.vmas;
+    const pte = vmas.pte;
+    const o = vmas.off[v]!;
+    const pages = vmas.pages[v]!;
+    const n = 1 << vmas.folioOrder[v]!;
+    const mm = this.mm;
+    const folios = this.folios;
+    for (let c = 0; c < pages; c += n) {
+      const pfn = pte[o + c]!;
+      if (pfn === PTE_NONE) continue;
+      const idx = pfn - mm.base;
+      const serial = mm.next[idx]!;
+      folios.mapVma[-serial] = 0;
+      mm.prev[idx] = 0;
+      const ref = mm.refcount[idx]!;
+      if (ref > n || ref <= 0) {
+        // no page of the chunk can bring `_refcount` to exactly 0: drop them at once
+        mm.refcount[idx] = (ref - n) | 0;
+        continue;
+      }
+      mm.refcount[idx] = 0;
+      pte.fill(PTE_NONE, o + c, o + c + n);
+      this.freeFolio(serial, idx); // page `ref` of the chunk dropped the last reference
+    }
+    h.vLive[v] = 0;
+    vmas.remove(v);
+    return { ret: 0 };
   }
 }

@@ -1,19 +1,28 @@
 // Folios and who holds them. The spec keeps exact holders and derives the kernel-visible counters
-// from them (DESIGN.md §4.1): `_refcount` as a wrapped signed 32-bit sum, `_pincount` 0 until GUP.
+// from them (DESIGN.md §4.1): `_refcount` as a wrapped signed 32-bit sum, `_pincount` as the number
+// of FOLL_PIN pages on a large folio.
 import type { Zone } from './machine.js';
 
-/** One reference-holding party. GUP, mappings and pins will add kinds here. */
+/** One reference-holding party. */
 export type Holder =
   /** the kernel allocation that created the folio (alloc_pages → free_pages) */
   | { readonly kind: 'alloc'; readonly handle: string }
   /** get_page {times}: `times` references at once (put_page drops them all) */
-  | { readonly kind: 'get'; readonly handle: string; readonly times: number };
+  | { readonly kind: 'get'; readonly handle: string; readonly times: number }
+  /** one user page table entry: page `index` of VMA `vma` maps a page of this folio */
+  | { readonly kind: 'map'; readonly vma: string; readonly index: number }
+  /** FOLL_GET: one reference for page `index` taken by the GUP call that created `handle` */
+  | { readonly kind: 'gup_get'; readonly handle: string; readonly index: number }
+  /** FOLL_PIN: one pin of page `index` taken by the GUP call that created `handle` */
+  | { readonly kind: 'pin'; readonly handle: string; readonly index: number; readonly longterm: boolean };
 
 export interface Folio {
   /** head pfn */
   readonly pfn: number;
   readonly order: number;
   readonly zone: Zone;
+  /** allocated for user memory (a fault or a migration target), not by alloc_pages */
+  readonly user: boolean;
   readonly holders: Holder[];
 }
 
@@ -22,13 +31,25 @@ export const INT_MIN = -(2 ** 31);
 /** GUP_PIN_COUNTING_BIAS (include/linux/mm.h) */
 export const GUP_PIN_COUNTING_BIAS = 1024;
 
-/** How many `_refcount` units a holder contributes. */
-export function holderRefs(holder: Holder): number {
+/** folio_test_large (include/linux/page-flags.h) */
+export function folio_test_large(folio: { readonly order: number }): boolean {
+  return folio.order > 0;
+}
+
+/**
+ * How many `_refcount` units a holder contributes. A pin needs the folio's size: a small folio
+ * carries GUP_PIN_COUNTING_BIAS per pin, a large one 1 (plus `_pincount`).
+ */
+export function holderRefs(holder: Holder, large = false): number {
   switch (holder.kind) {
     case 'alloc':
+    case 'map':
+    case 'gup_get':
       return 1;
     case 'get':
       return holder.times;
+    case 'pin':
+      return large ? 1 : GUP_PIN_COUNTING_BIAS;
   }
 }
 
@@ -45,21 +66,27 @@ export function crossesInt32(a: number, b: number): boolean {
 
 /** folio_ref_count (include/linux/page_ref.h), derived: the holders' sum, wrapped to signed 32 bits. */
 export function folio_ref_count(folio: Folio): number {
-  return folio.holders.reduce((sum, h) => addInt32(sum, holderRefs(h)), 0);
+  const large = folio_test_large(folio);
+  return folio.holders.reduce((sum, h) => addInt32(sum, holderRefs(h, large)), 0);
 }
 
-/** `_pincount` of a large folio, derived (no pins exist before GUP); 0 for small folios. */
-export function folioPincount(_folio: Folio): number {
-  return 0;
+/** Pinned pages of the folio (FOLL_PIN holders). */
+export function folioPins(folio: Folio): number {
+  return folio.holders.filter((h) => h.kind === 'pin').length;
 }
 
-/** folio_test_large (include/linux/page-flags.h) */
-export function folio_test_large(folio: Folio): boolean {
-  return folio.order > 0;
+/** `_pincount` of a large folio, derived from its pin holders; 0 for small folios. */
+export function folioPincount(folio: Folio): number {
+  return folio_test_large(folio) ? folioPins(folio) : 0;
+}
+
+/** folio_mapcount: pages of the folio mapped by user page tables (map holders). */
+export function folioMapped(folio: Folio): number {
+  return folio.holders.filter((h) => h.kind === 'map').length;
 }
 
 /** folio_nr_pages (include/linux/mm.h) */
-export function folio_nr_pages(folio: Folio): number {
+export function folio_nr_pages(folio: { readonly order: number }): number {
   return 2 ** folio.order;
 }
 
@@ -70,4 +97,9 @@ export function folio_nr_pages(folio: Folio): number {
 export function folio_maybe_dma_pinned(folio: Folio): boolean {
   if (folio_test_large(folio)) return folioPincount(folio) > 0;
   return folio_ref_count(folio) >>> 0 >= GUP_PIN_COUNTING_BIAS;
+}
+
+/** Whether a holder belongs to the object named `handle` (its k/g/u handle or its VMA). */
+export function holderOwner(holder: Holder): string {
+  return holder.kind === 'map' ? holder.vma : holder.handle;
 }

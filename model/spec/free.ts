@@ -41,9 +41,17 @@ function setBlockMigratetype(machine: Machine, pfn: number, order: number, mt: M
 
 /**
  * __free_one_page (mm/page_alloc.c): merge with free buddies as far as allowed, then put the block
- * at the head of free_list[order][mt]. `mt` is the current pageblock type at `pfn`.
+ * at the head of free_list[order][mt] (the tail with FPI_TO_TAIL). `mt` is the current pageblock
+ * type at `pfn`.
  */
-export function __free_one_page(machine: Machine, zone: Zone, pfn: number, order: number, mt: Migratetype): void {
+export function __free_one_page(
+  machine: Machine,
+  zone: Zone,
+  pfn: number,
+  order: number,
+  mt: Migratetype,
+  toTail = false,
+): void {
   account_freepages(zone, 2 ** order, mt);
 
   while (order < machine.maxOrder) {
@@ -76,8 +84,8 @@ export function __free_one_page(machine: Machine, zone: Zone, pfn: number, order
     emit(machine, { kind: 'merge', order });
   }
 
-  // Canonical policy: always the list head (no buddy_merge_likely tail placement, no shuffling).
-  __add_to_free_list(zone, pfn, order, mt, false);
+  // Canonical policy: the list head unless FPI_TO_TAIL (no buddy_merge_likely, no shuffling).
+  __add_to_free_list(zone, pfn, order, mt, toTail);
 }
 
 /**

@@ -11,7 +11,11 @@ import {
   type Profile,
   type ZoneName,
 } from '../api/index.js';
+import type { CmaAllocation, CmaArea } from './cma.js';
 import type { Folio } from './folio.js';
+import { emptyHandleTable, type HandleTable } from './handles.js';
+import type { Mempolicy } from './mempolicy.js';
+import type { Vma } from './vma.js';
 
 /** One order of a zone's free area (struct free_area, include/linux/mmzone.h). */
 export interface FreeArea {
@@ -74,9 +78,13 @@ export interface Task {
   /** home node */
   readonly nid: number;
   /** cpuset mems_allowed */
-  readonly mems: Set<number>;
+  mems: Set<number>;
   /** current->flags that change allocation context */
   readonly flags: Set<TaskFlag>;
+  /** current->mempolicy; null: MPOL_DEFAULT */
+  mempolicy: Mempolicy | null;
+  /** current->il_prev: the last node interleave picked, -1 before the first */
+  il_prev: number;
 }
 
 export interface Machine {
@@ -96,6 +104,16 @@ export interface Machine {
   readonly folios: Map<number, Folio>;
   /** rule-relevant events since the last drain */
   readonly events: MmEvent[];
+  /** every handle ever named and the live ones (k, g, u, v, c) */
+  readonly handles: HandleTable;
+  /** live VMAs by handle, in creation order */
+  readonly vmas: Map<string, Vma>;
+  /** first pfns of the pageblocks offline_pages took offline (and online_pages has not brought back) */
+  readonly offline: Set<number>;
+  /** CMA areas in global config order (the `area` number is the index) */
+  readonly cmaAreas: CmaArea[];
+  /** live cma_alloc ranges by handle, in creation order */
+  readonly cmaAllocations: Map<string, CmaAllocation>;
 }
 
 export function pageblockNrPages(machine: Machine): number {
@@ -135,6 +153,16 @@ export function findTask(machine: Machine, tid: number): Task | undefined {
   return machine.tasks.find((t) => t.tid === tid);
 }
 
+/** N_MEMORY: whether node `nid` exists and has present pages. */
+export function nodeHasMemory(machine: Machine, nid: number): boolean {
+  return findNode(machine, nid)?.node_zones.some((z) => z.present_pages > 0) ?? false;
+}
+
+/** node_states[N_MEMORY]: nodes with present pages, in config order. */
+export function memoryNodes(machine: Machine): number[] {
+  return machine.nodes.filter((n) => n.node_zones.some((z) => z.present_pages > 0)).map((n) => n.nid);
+}
+
 export function emit(machine: Machine, event: MmEvent): void {
   machine.events.push(event);
 }
@@ -145,7 +173,7 @@ function emptyFreeArea(): FreeArea {
   return { free_list, nr_free: 0 };
 }
 
-function newZone(maxOrder: number, nid: number, name: ZoneName, start: number, pages: number): Zone {
+export function newZone(maxOrder: number, nid: number, name: ZoneName, start: number, pages: number): Zone {
   return {
     nid,
     name,
@@ -184,6 +212,11 @@ export function layoutMachine(config: MachineConfig, profile: Profile): Machine 
     tasks: [],
     folios: new Map(),
     events: [],
+    handles: emptyHandleTable(),
+    vmas: new Map(),
+    offline: new Set(),
+    cmaAreas: [],
+    cmaAllocations: new Map(),
   };
   const pbPages = pageblockNrPages(machine);
 
@@ -206,6 +239,7 @@ export function layoutMachine(config: MachineConfig, profile: Profile): Machine 
       }
     }
     for (const [start, pages] of nodeConfig.cma ?? []) {
+      machine.cmaAreas.push({ id: machine.cmaAreas.length, nid: node.nid, base_pfn: start, count: pages });
       for (let pfn = start; pfn < start + pages; pfn += pbPages) {
         const block = machine.pageblocks.get(pfn);
         if (block === undefined) throw new Error(`spec: CMA pfn ${pfn} is not present`);
@@ -220,7 +254,14 @@ export function layoutMachine(config: MachineConfig, profile: Profile): Machine 
   // No tasks (absent or an empty list): one task, tid 1, on the first node.
   const tasks = config.tasks?.length ? config.tasks : [{ tid: 1, nid: allNids[0] ?? 0 }];
   for (const t of tasks) {
-    machine.tasks.push({ tid: t.tid, nid: t.nid, mems: new Set(t.mems ?? allNids), flags: new Set() });
+    machine.tasks.push({
+      tid: t.tid,
+      nid: t.nid,
+      mems: new Set(t.mems ?? allNids),
+      flags: new Set(),
+      mempolicy: null,
+      il_prev: -1,
+    });
   }
   return machine;
 }

@@ -1,18 +1,19 @@
 // Taking and dropping folio references (include/linux/page_ref.h, mm/swap.c), with exact holders.
-import { crossesInt32, folio_ref_count, holderRefs, type Folio, type Holder } from './folio.js';
+import { crossesInt32, folio_ref_count, folio_test_large, holderRefs, type Folio, type Holder } from './folio.js';
 import { free_one_page } from './free.js';
+import { handleNamesFolio, killHandle } from './handles.js';
 import { emit, type Machine, type Zone } from './machine.js';
 
-/** prep_new_page (mm/page_alloc.c): a fresh folio whose only holder is the allocation. */
-export function prep_new_page(machine: Machine, zone: Zone, pfn: number, order: number, holder: Holder): Folio {
-  const folio: Folio = { pfn, order, zone, holders: [holder] };
+/** prep_new_page (mm/page_alloc.c): a fresh folio whose holders are the allocating party's. */
+export function prep_new_page(machine: Machine, zone: Zone, pfn: number, order: number, user: boolean, holders: Holder[]): Folio {
+  const folio: Folio = { pfn, order, zone, user, holders };
   machine.folios.set(pfn, folio);
   return folio;
 }
 
 /** page_ref_add (include/linux/page_ref.h): no overflow check; a wrap is only reported. */
 export function addHolder(machine: Machine, folio: Folio, holder: Holder): void {
-  if (crossesInt32(folio_ref_count(folio), holderRefs(holder))) emit(machine, { kind: 'refcount-wrap' });
+  if (crossesInt32(folio_ref_count(folio), holderRefs(holder, folio_test_large(folio)))) emit(machine, { kind: 'refcount-wrap' });
   folio.holders.push(holder);
 }
 
@@ -21,15 +22,33 @@ export function addHolder(machine: Machine, folio: Folio, holder: Holder): void 
  * when this leaves `_refcount` at exactly 0; returns whether it was.
  */
 export function dropHolder(machine: Machine, folio: Folio, holder: Holder): boolean {
-  if (crossesInt32(folio_ref_count(folio), -holderRefs(holder))) emit(machine, { kind: 'refcount-wrap' });
+  if (crossesInt32(folio_ref_count(folio), -holderRefs(holder, folio_test_large(folio)))) emit(machine, { kind: 'refcount-wrap' });
   folio.holders.splice(folio.holders.indexOf(holder), 1);
   if (folio_ref_count(folio) !== 0) return false;
   __folio_put(machine, folio);
   return true;
 }
 
+/**
+ * Forget a folio that no longer exists: every handle still naming it dies (in the kernel those
+ * holders would be use-after-free bugs; their references on other folios stay, leaked), and a
+ * page table entry still pointing at it is cleared (the VMA stays).
+ */
+export function forgetFolio(machine: Machine, folio: Folio): void {
+  machine.folios.delete(folio.pfn);
+  for (const record of [...machine.handles.live.values()]) {
+    if (handleNamesFolio(record, folio)) killHandle(machine.handles, record.handle);
+  }
+  for (const h of folio.holders) {
+    if (h.kind !== 'map') continue;
+    const vma = machine.vmas.get(h.vma);
+    if (vma !== undefined && vma.ptes[h.index] === folio) vma.ptes[h.index] = null;
+  }
+  folio.holders.length = 0;
+}
+
 /** __folio_put (mm/swap.c): the last reference is gone, so the pages go back to the buddy allocator. */
 export function __folio_put(machine: Machine, folio: Folio): void {
-  machine.folios.delete(folio.pfn);
+  forgetFolio(machine, folio);
   free_one_page(machine, folio.zone, folio.pfn, folio.order);
 }

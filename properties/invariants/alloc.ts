@@ -54,7 +54,7 @@ function taskOf(config: MachineConfig, tid: number | undefined) {
 export const zoneEligible: Invariant = {
   id: 'alloc/zone-eligible',
   claim: 'every allocation lies in a zone <= gfp_zone, in the nodemask, never in CMA without ALLOC_CMA, never in an ISOLATE pageblock',
-  check({ config, snapshot, op, result }: InvariantContext) {
+  check({ config, snapshot, op, result, before }: InvariantContext) {
     if (op?.op !== 'alloc_pages' || !result || result.ret !== 0 || !('page' in result)) return [];
     const a: AllocPagesOp = op;
     const errs: string[] = [];
@@ -67,7 +67,8 @@ export const zoneEligible: Invariant = {
     const task = taskOf(config, a.task);
     const preferred = a.nid ?? task?.nid;
     if (rules.thisNode && result.nid !== preferred) errs.push(`__GFP_THISNODE from node ${preferred} landed on node ${result.nid}`);
-    const mems = task?.mems;
+    // the cpuset in force when the allocation ran (set_cpuset_mems may have changed the config's)
+    const mems = (before ?? snapshot).tasks.find((t) => t.tid === task?.tid)?.mems ?? task?.mems;
     if (rules.hardwall && mems && !mems.includes(result.nid)) errs.push(`__GFP_HARDWALL landed on node ${result.nid}, outside the task's mems`);
     const types = typesCovered(pageblockTypes(snapshot), config.pageblockOrder, result.pfn, 2 ** a.order);
     if (!rules.allocCma && types.includes('MIGRATE_CMA')) errs.push(`a request without ALLOC_CMA got pfn ${result.pfn} in a CMA pageblock`);

@@ -1,15 +1,7 @@
 // buddy/*: the free lists are a valid buddy system (DESIGN.md §9, page_alloc.md §6 I1–I5).
 import { MIGRATETYPE_NAMES } from '../../model/api/index.js';
 import type { Invariant, InvariantContext } from '../findings.js';
-import {
-  freeBlocks,
-  isMergeable,
-  pageblockTypes,
-  totalPages,
-  typesCovered,
-  zoneOf,
-  zoneRanges,
-} from './layout.js';
+import { freeBlocks, isMergeable, pageblockTypes, presentPages, typesCovered, zoneOf, zoneRanges } from './layout.js';
 
 const at = (pfn: number, order: number) => `block pfn ${pfn} order ${order}`;
 
@@ -18,7 +10,7 @@ export const alignedDisjoint: Invariant = {
   claim: 'free blocks are naturally aligned, disjoint, each inside one zone',
   check({ config, snapshot }: InvariantContext) {
     const errs: string[] = [];
-    const zones = zoneRanges(config);
+    const zones = zoneRanges(snapshot);
     const blocks = freeBlocks(snapshot).sort((a, b) => a.pfn - b.pfn);
     let prevEnd = -1;
     let prev = '';
@@ -111,12 +103,14 @@ export const counters: Invariant = {
 
 export const conservation: Invariant = {
   id: 'buddy/conservation',
-  claim: 'free + allocated + offline = the machine\'s pages, and no page is both',
-  check({ config, snapshot }: InvariantContext) {
+  claim: 'free + allocated = the present pages, offline pages are neither, and no page is two of these',
+  check({ snapshot }: InvariantContext) {
     const errs: string[] = [];
     const spans: { start: number; end: number; what: string }[] = [];
     for (const b of freeBlocks(snapshot)) spans.push({ start: b.pfn, end: b.pfn + 2 ** b.order, what: `free ${at(b.pfn, b.order)}` });
     for (const f of snapshot.folios) spans.push({ start: f.pfn, end: f.pfn + 2 ** f.order, what: `folio pfn ${f.pfn} order ${f.order}` });
+    for (const c of snapshot.cmaAllocations) spans.push({ start: c.pfn, end: c.pfn + c.nrPages, what: `${c.handle} [${c.pfn}, ${c.pfn + c.nrPages})` });
+    for (const o of snapshot.offline) spans.push({ start: o.pfn, end: o.pfn + o.nrPages, what: `offline [${o.pfn}, ${o.pfn + o.nrPages})` });
     spans.sort((a, b) => a.start - b.start);
     let accounted = 0;
     let prev: (typeof spans)[number] | undefined;
@@ -125,8 +119,17 @@ export const conservation: Invariant = {
       accounted += s.end - s.start;
       if (!prev || s.end > prev.end) prev = s;
     }
-    const total = totalPages(config);
-    if (errs.length === 0 && accounted !== total) errs.push(`free + allocated = ${accounted}, the machine has ${total} pages`);
+    const offline = snapshot.offline.reduce((n, o) => n + o.nrPages, 0);
+    const total = presentPages(snapshot) + offline;
+    if (errs.length === 0 && accounted !== total) errs.push(`free + allocated + offline = ${accounted}, present + offline = ${total} pages`);
+    const zones = zoneRanges(snapshot);
+    for (const o of snapshot.offline) {
+      if (zones.some((z) => z.start < o.pfn + o.nrPages && o.pfn < z.end)) errs.push(`offline [${o.pfn}, ${o.pfn + o.nrPages}) is also present`);
+    }
+    for (const s of spans) {
+      if (s.what.startsWith('offline')) continue;
+      if (!zoneOf(zones, s.start) || !zoneOf(zones, s.end - 1)) errs.push(`${s.what} is not present memory`);
+    }
     return errs;
   },
 };

@@ -2,5 +2,14 @@
 import type { Invariant } from '../findings.js';
 import { ALLOC_INVARIANTS } from './alloc.js';
 import { BUDDY_INVARIANTS } from './buddy.js';
+import { GUP_INVARIANTS } from './gup.js';
+import { HOTPLUG_INVARIANTS } from './hotplug.js';
+import { MEMPOLICY_INVARIANTS } from './mempolicy.js';
 
-export const INVARIANTS: readonly Invariant[] = [...BUDDY_INVARIANTS, ...ALLOC_INVARIANTS];
+export const INVARIANTS: readonly Invariant[] = [
+  ...BUDDY_INVARIANTS,
+  ...ALLOC_INVARIANTS,
+  ...GUP_INVARIANTS,
+  ...HOTPLUG_INVARIANTS,
+  ...MEMPOLICY_INVARIANTS,
+];

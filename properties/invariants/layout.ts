@@ -10,8 +10,21 @@ export interface ZoneRef {
   readonly end: number;
 }
 
-/** Every configured zone range; membership is per page (DESIGN.md §3: not by span). */
-export function zoneRanges(config: MachineConfig): ZoneRef[] {
+/** Present memory as the snapshot reports it; membership is per page (DESIGN.md §3: not by span). */
+export function zoneRanges(snapshot: Snapshot): ZoneRef[] {
+  return snapshot.memory.map((m) => ({ nid: m.nid, zone: m.zone, start: m.pfn, end: m.pfn + m.nrPages }));
+}
+
+export function zoneOf(zones: readonly ZoneRef[], pfn: number): ZoneRef | undefined {
+  return zones.find((z) => pfn >= z.start && pfn < z.end);
+}
+
+export function presentPages(snapshot: Snapshot): number {
+  return snapshot.memory.reduce((n, m) => n + m.nrPages, 0);
+}
+
+/** Every configured zone range of the machine (what it booted with). */
+export function configuredRanges(config: MachineConfig): ZoneRef[] {
   const out: ZoneRef[] = [];
   for (const node of config.nodes) {
     for (const zone of ZONE_NAMES) {
@@ -20,14 +33,6 @@ export function zoneRanges(config: MachineConfig): ZoneRef[] {
     }
   }
   return out;
-}
-
-export function zoneOf(zones: readonly ZoneRef[], pfn: number): ZoneRef | undefined {
-  return zones.find((z) => pfn >= z.start && pfn < z.end);
-}
-
-export function totalPages(config: MachineConfig): number {
-  return zoneRanges(config).reduce((n, z) => n + (z.end - z.start), 0);
 }
 
 export function pageblockTypes(snapshot: Snapshot): Map<number, Migratetype> {
@@ -46,6 +51,16 @@ export function typesCovered(
   const out: (Migratetype | undefined)[] = [];
   for (let pb = first; pb < pfn + nrPages; pb += size) out.push(types.get(pb));
   return out;
+}
+
+/** The folio (head pfn, order) that contains pfn, if any. */
+export function folioAt(snapshot: Snapshot, pfn: number) {
+  return snapshot.folios.find((f) => pfn >= f.pfn && pfn < f.pfn + 2 ** f.order);
+}
+
+/** `folio_maybe_dma_pinned` (include/linux/mm.h) from the kernel-visible fields. */
+export function maybeDmaPinned(f: { readonly order: number; readonly refcount: number; readonly pincount: number }): boolean {
+  return f.order > 0 ? f.pincount > 0 : f.refcount >>> 0 >= 1024;
 }
 
 export interface FreeBlock {

@@ -1,6 +1,6 @@
 // One-line descriptions of ops and results, for step tables. Ops and results are read as plain
-// records so ops added later (GUP, mempolicy, hotplug) print sensibly before anyone teaches this
-// file about them.
+// records (with a few op-specific forms: touch, GUP, move_pages) so an op added later prints
+// sensibly before anyone teaches this file about it.
 import type { Migratetype, MmEvent, Op, OpResult } from '../../model/api/index.js';
 
 /** MIGRATE_MOVABLE -> MOVABLE */
@@ -20,10 +20,22 @@ function value(key: string, v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
-/** `alloc_pages(GFP_KERNEL|__GFP_THISNODE, order=0, nid=1)`, `free_pages(k1)`, `get_page(k1, times=1024)`. */
+/** Fields printed bare (without `key=`) when they come first: what the op acts on. */
+const BARE_KEYS: ReadonlySet<string> = new Set(['gfp', 'page', 'ref', 'vma', 'pin', 'cma']);
+
+/**
+ * `alloc_pages(GFP_KERNEL|__GFP_THISNODE, order=0, nid=1)`, `free_pages(k1)`, `get_page(k1, times=1024)`,
+ * `pin_user_pages(v1[0], nr=1, gup_flags=FOLL_LONGTERM)`, `mmap(task=1, pages=4)`.
+ */
 export function formatOp(op: Op): string {
-  const fields = Object.entries(op as unknown as Record<string, unknown>).filter(([k, v]) => k !== 'op' && v !== undefined);
-  const args = fields.map(([k, v], i) => (i === 0 ? value(k, v) : `${k}=${value(k, v)}`));
+  const rec = op as unknown as Record<string, unknown>;
+  let fields = Object.entries(rec).filter(([k, v]) => k !== 'op' && v !== undefined);
+  const args: string[] = [];
+  if (typeof rec.vma === 'string' && typeof rec.index === 'number') {
+    args.push(`${rec.vma}[${rec.index}]`);
+    fields = fields.filter(([k]) => k !== 'vma' && k !== 'index');
+  }
+  fields.forEach(([k, v], i) => args.push(i === 0 && args.length === 0 && BARE_KEYS.has(k) ? value(k, v) : `${k}=${value(k, v)}`));
   return `${op.op}(${args.join(', ')})`;
 }
 
@@ -41,13 +53,62 @@ export function formatPlacement(r: Readonly<Record<string, unknown>>): string {
   return parts.join(' ');
 }
 
+const GUP_OPS: ReadonlySet<string> = new Set(['get_user_pages', 'get_user_pages_fast', 'pin_user_pages', 'pin_user_pages_fast']);
+/** At most this many runs of pages in a touch or GUP result; the rest is counted. */
+const MAX_PAGE_RUNS = 12;
+
+const pages = (n: number) => `${n} ${n === 1 ? 'page' : 'pages'}`;
+
+/**
+ * `[0..3] pfn 32..35 n0 ZONE_MOVABLE, [4] pfn 12 n0 ZONE_NORMAL migrated`: the pages of a touch or
+ * GUP result, consecutive indexes on consecutive pfns of one zone folded into runs.
+ */
+export function formatPageRuns(list: readonly Readonly<Record<string, unknown>>[]): string {
+  const out: string[] = [];
+  const same = (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>) =>
+    b.index === (a.index as number) + 1 && b.pfn === (a.pfn as number) + 1 && b.nid === a.nid && b.zone === a.zone && b.migrated === a.migrated;
+  for (let i = 0; i < list.length; ) {
+    const first = list[i] as Readonly<Record<string, unknown>>;
+    let j = i;
+    while (j + 1 < list.length && same(list[j] as Readonly<Record<string, unknown>>, list[j + 1] as Readonly<Record<string, unknown>>)) j++;
+    const last = list[j] as Readonly<Record<string, unknown>>;
+    const idx = j === i ? `[${String(first.index)}]` : `[${String(first.index)}..${String(last.index)}]`;
+    const pfn = j === i ? `pfn ${String(first.pfn)}` : `pfn ${String(first.pfn)}..${String(last.pfn)}`;
+    out.push(`${idx} ${pfn} n${String(first.nid)} ${String(first.zone)}${first.migrated === true ? ' migrated' : ''}`);
+    i = j + 1;
+  }
+  if (out.length <= MAX_PAGE_RUNS) return out.join(', ');
+  return `${out.slice(0, MAX_PAGE_RUNS).join(', ')}, … ${out.length - MAX_PAGE_RUNS} more runs`;
+}
+
 /**
  * `-ENOMEM`; `0`; `k1 pfn 8 o1 n0 ZONE_NORMAL MOVABLE`; `g1`;
- * `pfn 8 n0 ZONE_NORMAL MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=0`.
+ * `pfn 8 n0 ZONE_NORMAL MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=0`;
+ * touch: `4 pages faulted: [0..3] pfn 32..35 n0 ZONE_MOVABLE`;
+ * GUP: `1 page, u1, migrated: 1; [0] pfn 12 n0 ZONE_NORMAL migrated` (`0 pages` when none);
+ * move_pages: `status: node 1` or `status: -EBUSY`.
+ * `op` (when given) settles which op the result belongs to; without it the shape decides.
  */
-export function formatResult(result: OpResult): string {
+export function formatResult(result: OpResult, op?: Op): string {
   const r = result as unknown as Record<string, unknown>;
   if (typeof r.ret === 'string') return r.ret;
+  const list = Array.isArray(r.pages) ? (r.pages as Readonly<Record<string, unknown>>[]) : undefined;
+  const gup =
+    op ? GUP_OPS.has(op.op)
+    : list !== undefined && (r.ret !== 0 || typeof r.pin === 'string' || typeof r.ref === 'string' || list.some((p) => 'migrated' in p));
+  if (gup) {
+    const n = typeof r.ret === 'number' ? r.ret : 0;
+    const handle = [r.ref, r.pin].filter((h): h is string => typeof h === 'string');
+    if (n === 0 && handle.length === 0 && (list ?? []).length === 0) return '0 pages';
+    const migrated = (list ?? []).filter((p) => p.migrated === true).length;
+    return `${[pages(n), ...handle, `migrated: ${migrated}`].join(', ')}${list && list.length > 0 ? `; ${formatPageRuns(list)}` : ''}`;
+  }
+  if (list !== undefined && (op === undefined || op.op === 'touch')) {
+    return `${pages(list.length)} faulted${list.length > 0 ? `: ${formatPageRuns(list)}` : ''}`;
+  }
+  if (op?.op === 'move_pages' || ('status' in r && Object.keys(r).length === 2)) {
+    return `status: ${typeof r.status === 'number' ? `node ${r.status}` : String(r.status)}`;
+  }
   const parts: string[] = [];
   if (r.ret !== 0) parts.push(`ret=${String(r.ret)}`);
   for (const k of HANDLE_KEYS) if (typeof r[k] === 'string') parts.push(r[k] as string);
@@ -87,15 +148,55 @@ export function resultPfns(result: OpResult): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
+/** One event in words; merges are folded by the caller. */
+function formatEvent(e: MmEvent): string {
+  switch (e.kind) {
+    case 'expand':
+      return `expand o${e.fromOrder}→o${e.toOrder}`;
+    case 'fallback':
+      return `fallback ${shortMt(e.from)}→${shortMt(e.to)}`;
+    case 'fault':
+      return `fault o${e.order}`;
+    case 'pin':
+      return e.large ? 'pin large' : 'pin small';
+    case 'longterm-unpinnable':
+      return `longterm unpinnable (${shortMt(e.why)})`;
+    case 'longterm-failed':
+      return `longterm failed ${e.ret}`;
+    case 'migrate':
+      return `migrate (${e.reason}) ${e.fromZone}→${e.toZone}${e.remote ? ' remote' : ''}`;
+    case 'migrate-failed':
+      return `migrate failed (${e.reason}: ${e.why})`;
+    case 'isolate-failed':
+      return `isolate failed (${e.why})`;
+    default: {
+      const r = e as unknown as Record<string, unknown>;
+      const rest = Object.entries(r).filter(([k]) => k !== 'kind').map(([k, v]) => `${k}=${value(k, v)}`);
+      return [String(r.kind).replace(/-/g, ' '), ...rest].join(' ');
+    }
+  }
+}
+
 /**
- * `expand o3→o0, fallback UNMOVABLE→MOVABLE, merge o1,o2,o3, merge gate stop`: the events of one op,
- * consecutive merges folded into one entry.
+ * `expand o3→o0, fallback UNMOVABLE→MOVABLE, merge o1,o2,o3, merge gate stop, fault o0 ×4`: the
+ * events of one op, consecutive merges folded into one entry and repeats counted.
  */
 export function formatEvents(events: readonly MmEvent[]): string {
   const out: string[] = [];
   let merges: number[] = [];
+  let last = '';
+  let repeats = 0;
+  const emit = (s: string) => {
+    if (s === last) {
+      repeats++;
+      return;
+    }
+    if (last !== '') out.push(repeats > 1 ? `${last} ×${repeats}` : last);
+    last = s;
+    repeats = 1;
+  };
   const flush = () => {
-    if (merges.length > 0) out.push(`merge o${merges.join(',o')}`);
+    if (merges.length > 0) emit(`merge o${merges.join(',o')}`);
     merges = [];
   };
   for (const e of events) {
@@ -104,14 +205,9 @@ export function formatEvents(events: readonly MmEvent[]): string {
       continue;
     }
     flush();
-    const r = e as unknown as Record<string, unknown>;
-    if (e.kind === 'expand') out.push(`expand o${e.fromOrder}→o${e.toOrder}`);
-    else if (e.kind === 'fallback') out.push(`fallback ${shortMt(e.from)}→${shortMt(e.to)}`);
-    else {
-      const rest = Object.entries(r).filter(([k]) => k !== 'kind').map(([k, v]) => `${k}=${value(k, v)}`);
-      out.push([String(r.kind).replace(/-/g, ' '), ...rest].join(' '));
-    }
+    emit(formatEvent(e));
   }
   flush();
+  emit('');
   return out.join(', ');
 }

@@ -21,16 +21,18 @@ export interface ZoneRow {
   readonly private: string;
 }
 
-/** One row per configured zone, in node order then zone index order. */
+/** One row per configured zone, in node order then zone index order; CMA areas carry their `cma_alloc` number (`#0 [16, 24)`). */
 export function zoneRows(m: MachineConfig): ZoneRow[] {
   const rows: ZoneRow[] = [];
+  let area = 0;
   for (const n of m.nodes) {
+    const areas = (n.cma ?? []).map(([s, c]) => ({ id: area++, s, c }));
     const priv = n.private ? `private: ${[...n.private.flags, ...n.private.callbacks].join(', ') || '(no ops)'}` : '';
     const zones = ZONE_NAMES.filter((z) => n.zones[z]);
     if (zones.length === 0) rows.push({ nid: n.nid, zone: '(memoryless)', range: '', pages: 0, cma: '', private: priv });
     for (const zone of zones) {
       const [start, nr] = n.zones[zone] as readonly [number, number];
-      const cma = (n.cma ?? []).filter(([s]) => s >= start && s < start + nr).map(([s, c]) => range(s, c));
+      const cma = areas.filter(({ s }) => s >= start && s < start + nr).map(({ id, s, c }) => `#${id} ${range(s, c)}`);
       rows.push({ nid: n.nid, zone, range: range(start, nr), pages: nr, cma: cma.join(' '), private: priv });
     }
   }

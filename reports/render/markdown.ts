@@ -2,9 +2,9 @@
 // step table with the state change of every step.
 import type { Trace } from '../../model/api/index.js';
 import { machineHeadline, zoneRows } from './machine.js';
-import { describeFreeLists } from './state-diff.js';
+import { describeFreeLists, describeUserState } from './state-diff.js';
 import { changeText, formatFinding, stepRows } from './steps.js';
-import { allFindings, type FindingLike, type RunLike } from './types.js';
+import { allFindings, finalSnapshot, type FindingLike, type RunLike } from './types.js';
 
 export interface ReportInput {
   readonly trace: Trace;
@@ -95,6 +95,13 @@ export function renderMarkdown(input: ReportInput): string {
     out.push(`| ${r.i} | ${cell(code(r.op))} | ${cell(code(r.result))} | ${cell(change)} | ${cell(findings)} |`);
   }
   out.push('');
+
+  const final = run.steps.length > 0 ? finalSnapshot(run) : undefined;
+  if (final) {
+    // only when the run touched more than the buddy allocator (a task line without a policy is the default)
+    const lines = describeUserState(final);
+    if (lines.some((l) => !/^tid \d+ \(.*\): MPOL_DEFAULT$/.test(l))) out.push('## Final state', '', ...lines.map((l) => `- ${cell(l)}`), '');
+  }
 
   const same = (a: FindingLike, b: FindingLike | undefined) => b !== undefined && a.step === b.step && a.id === b.id && a.message === b.message;
   const others = allFindings(run).filter((f) => !same(f, finding));

@@ -20,7 +20,7 @@ export function stepRows(run: RunLike, machine: MachineConfig): StepRow[] {
     const before = snapshotBefore(run, k);
     const change = before && s.after ? describeStateChange(before, s.after, machine.pageblockOrder) : undefined;
     const events = formatEvents(s.events ?? []);
-    return { i: s.i, op: formatOp(s.op), result: formatResult(s.result), ...(change ? { change } : {}), events, findings: s.findings };
+    return { i: s.i, op: formatOp(s.op), result: formatResult(s.result, s.op), ...(change ? { change } : {}), events, findings: s.findings };
   });
 }
 

@@ -1,10 +1,13 @@
 // Every example runs clean under linux-6.12 and does what its note says, result for result; the
-// README lists every example.
+// README lists every example. Then the renderers on real recorded runs of two examples.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test } from 'vitest';
 import { runTrace } from '../../properties/lockstep.js';
+import { renderCounterexample } from '../../reports/counterexample.js';
 import { formatResult } from '../../reports/render/compact.js';
+import { describeUserState } from '../../reports/render/state-diff.js';
+import { renderMemoryMap } from '../../reports/render/svg.js';
 import { parseTrace } from '../../reports/trace/index.js';
 
 const DIR = resolve(import.meta.dirname, '../../examples');
@@ -68,6 +71,157 @@ const EXPECTED: Record<string, string[]> = {
     '0',
     '-EBADF',
   ],
+  'longterm-pin-movable.json': [
+    'v1',
+    '1 page faulted: [0] pfn 8 n0 ZONE_MOVABLE',
+    '1 page, u1, migrated: 1; [0] pfn 0 n0 ZONE_NORMAL migrated',
+    'pfn 0 o0 n0 ZONE_NORMAL MOVABLE refcount=1025 pincount=0 maybe_dma_pinned=true mapped=1',
+    '0',
+    '0',
+  ],
+  'longterm-pin-cma.json': [
+    'k1 pfn 0 n0 ZONE_NORMAL MOVABLE',
+    'v1',
+    '1 page faulted: [0] pfn 4 n0 ZONE_NORMAL',
+    '0',
+    '1 page, u1, migrated: 1; [0] pfn 0 n0 ZONE_NORMAL migrated',
+    'pfn 0 o0 n0 ZONE_NORMAL MOVABLE refcount=1025 pincount=0 maybe_dma_pinned=true mapped=1',
+    '0',
+  ],
+  'longterm-pin-enomem.json': [
+    'v1',
+    '1 page faulted: [0] pfn 8 n0 ZONE_MOVABLE',
+    'g1',
+    '-ENOMEM',
+    'pfn 8 o0 n0 ZONE_MOVABLE MOVABLE refcount=2 pincount=0 maybe_dma_pinned=false mapped=1',
+    '0',
+    '1 page, u1, migrated: 1; [0] pfn 0 n0 ZONE_NORMAL migrated',
+    '0',
+  ],
+  'pin-bad-flags.json': [
+    'v1',
+    '2 pages faulted: [0..1] pfn 0..1 n0 ZONE_NORMAL',
+    '0 pages',
+    '-EINVAL',
+    '-EINVAL',
+    '2 pages, u1, migrated: 0; [0..1] pfn 0..1 n0 ZONE_NORMAL',
+    '0',
+  ],
+  'user-1024-false-positive.json': [
+    'v1',
+    '2 pages faulted: [0..1] pfn 0..1 n0 ZONE_NORMAL',
+    'g1',
+    '1 page, u1, migrated: 0; [1] pfn 1 n0 ZONE_NORMAL',
+    'pfn 0 o0 n0 ZONE_NORMAL MOVABLE refcount=1025 pincount=0 maybe_dma_pinned=true mapped=1',
+    'pfn 1 o0 n0 ZONE_NORMAL MOVABLE refcount=1025 pincount=0 maybe_dma_pinned=true mapped=1',
+    '0',
+    '0',
+    'pfn 0 o0 n0 ZONE_NORMAL MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=1',
+  ],
+  'pin-overflow.json': [
+    'v1',
+    '1 page faulted: [0] pfn 0 n0 ZONE_NORMAL',
+    'g1',
+    '1 page, u1, migrated: 0; [0] pfn 0 n0 ZONE_NORMAL',
+    'pfn 0 o0 n0 ZONE_NORMAL MOVABLE refcount=-2147482625 pincount=0 maybe_dma_pinned=true mapped=1',
+    '-ENOMEM',
+    '-ENOMEM',
+    '0',
+    '0',
+    'pfn 0 o0 n0 ZONE_NORMAL MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=1',
+  ],
+  'large-folio-pin.json': [
+    'v1',
+    '4 pages faulted: [0..3] pfn 0..3 n0 ZONE_NORMAL',
+    'pfn 0 o2 n0 ZONE_NORMAL MOVABLE refcount=4 pincount=0 maybe_dma_pinned=false mapped=4',
+    '2 pages, u1, migrated: 0; [1..2] pfn 1..2 n0 ZONE_NORMAL',
+    'pfn 0 o2 n0 ZONE_NORMAL MOVABLE refcount=6 pincount=2 maybe_dma_pinned=true mapped=4',
+    '4 pages, g1, migrated: 0; [0..3] pfn 0..3 n0 ZONE_NORMAL',
+    'pfn 0 o2 n0 ZONE_NORMAL MOVABLE refcount=10 pincount=2 maybe_dma_pinned=true mapped=4',
+    '0',
+    '0',
+    'pfn 0 o2 n0 ZONE_NORMAL MOVABLE refcount=4 pincount=0 maybe_dma_pinned=false mapped=4',
+  ],
+  'unpin-frees-unmapped.json': [
+    'v1',
+    '1 page faulted: [0] pfn 0 n0 ZONE_NORMAL',
+    '1 page, u1, migrated: 0; [0] pfn 0 n0 ZONE_NORMAL',
+    '0',
+    '0',
+  ],
+  'offline-movable.json': [
+    'v1',
+    '2 pages faulted: [0..1] pfn 8..9 n0 ZONE_MOVABLE',
+    '0',
+    'pfn 0 o0 n0 ZONE_NORMAL MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=1',
+    'k1 pfn 2 n0 ZONE_NORMAL MOVABLE',
+  ],
+  'offline-eintr.json': [
+    'k1 pfn 8 n0 ZONE_MOVABLE MOVABLE',
+    '-EINTR',
+    '0',
+    'v1',
+    '1 page faulted: [0] pfn 8 n0 ZONE_MOVABLE',
+    'g1',
+    '-EINTR',
+    '0',
+    '0',
+  ],
+  'offline-ebusy.json': ['k1 pfn 0 n0 ZONE_NORMAL MOVABLE', '-EBUSY', '0', '-ENOMEM'],
+  'online-movable.json': [
+    'k1 pfn 0 n0 ZONE_NORMAL MOVABLE',
+    '0',
+    'k2 pfn 8 n0 ZONE_MOVABLE MOVABLE',
+    'k3 pfn 1 n0 ZONE_NORMAL MOVABLE',
+    'v1',
+    '1 page faulted: [0] pfn 9 n0 ZONE_MOVABLE',
+  ],
+  'cma-alloc.json': [
+    'v1',
+    '1 page faulted: [0] pfn 8 n0 ZONE_MOVABLE',
+    'c1 pfn 8 n0 ZONE_MOVABLE',
+    '1 page faulted: [1] pfn 13 n0 ZONE_MOVABLE',
+    'g1',
+    '-EBUSY',
+    '0',
+    'c2 pfn 12 n0 ZONE_MOVABLE',
+    '0',
+  ],
+  'interleave.json': [
+    '0',
+    'v1',
+    '4 pages faulted: [0] pfn 0 n0 ZONE_NORMAL, [1] pfn 8 n1 ZONE_NORMAL, [2] pfn 1 n0 ZONE_NORMAL, [3] pfn 9 n1 ZONE_NORMAL',
+    'pfn 8 o0 n1 ZONE_NORMAL MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=1',
+  ],
+  'mbind-move.json': [
+    'v1',
+    '2 pages faulted: [0..1] pfn 0..1 n0 ZONE_NORMAL',
+    '0',
+    '1 page faulted: [2] pfn 10 n1 ZONE_NORMAL',
+    'pfn 8 o0 n1 ZONE_NORMAL MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=1',
+  ],
+  'cpuset-rebind.json': [
+    '0',
+    'v1',
+    '1 page faulted: [0] pfn 8 n1 ZONE_NORMAL',
+    '0',
+    'v2',
+    '1 page faulted: [0] pfn 16 n2 ZONE_NORMAL',
+    'pfn 8 o0 n1 ZONE_NORMAL MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=1',
+  ],
+  'move-pages.json': [
+    'v1',
+    '1 page faulted: [0] pfn 0 n0 ZONE_NORMAL',
+    'status: node 1',
+    'status: node 1',
+    'status: -ENOENT',
+    '-ENODEV',
+    'g1',
+    'status: -EBUSY',
+    '0',
+    '0',
+    '-EACCES',
+  ],
 };
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
@@ -86,6 +240,49 @@ for (const file of files) {
     expect(parsed.trace.meta?.note).toBeTruthy();
     const out = runTrace(parsed.trace);
     expect([...out.violations, ...out.divergences]).toEqual([]);
-    expect(out.steps.map((s) => formatResult(s.result))).toEqual(EXPECTED[file]);
+    expect(out.steps.map((s) => formatResult(s.result, s.op))).toEqual(EXPECTED[file]);
   });
 }
+
+/** The recorded run of an example, and its report. */
+function rendered(file: string) {
+  const parsed = parseTrace(readFileSync(join(DIR, file), 'utf8'));
+  if (!parsed.ok) throw new Error(parsed.message);
+  const recorded = runTrace(parsed.trace, { recordSnapshots: true });
+  return { trace: parsed.trace, recorded, report: renderCounterexample(parsed.trace, recorded, { outDir: 'unused' }) };
+}
+
+test('a real recorded run of an example renders the exact split', () => {
+  const { report: r } = rendered('expand-split.json');
+  expect(r.name).toBe('linux-6.12-clean-noseed');
+  expect(r.markdown).toContain('alloc pfn 0 o0 (n0 ZONE_NORMAL MOVABLE); free lists: -o3 MOVABLE@0, +o2 MOVABLE@4, +o1 MOVABLE@2, +o0 MOVABLE@1; NR_FREE_PAGES 16→15');
+  expect(r.markdown).toContain('The trace ran clean');
+  expect(r.markdown).not.toContain('## Final state');
+});
+
+test('a real longterm pin renders its migration: the pte moves, the pinned folio shows in the memory map', () => {
+  const { trace, recorded, report: r } = rendered('longterm-pin-movable.json');
+  expect(r.markdown).toContain(
+    '| 2 | `pin_user_pages(v1[0], nr=1, gup_flags=FOLL_LONGTERM)` | `1 page, u1, migrated: 1; [0] pfn 0 n0 ZONE_NORMAL migrated` | ' +
+      'free pfn 8 o0; alloc pfn 0 o0 (n0 ZONE_NORMAL MOVABLE; refcount 1025, mapped 1); v1[0]: pfn 8 → 0; ',
+  );
+  expect(r.markdown).toContain('| 4 | `unpin_user_pages(u1)` | `0` | pfn 0: refcount 1025→1; handles: -u1 (pfn 0) |');
+  expect(r.markdown).toContain('| 5 | `munmap(v1)` | `0` | free pfn 0 o0; v1[0] unmapped (pfn 0); ');
+  const pinned = recorded.steps[2]?.after;
+  if (!pinned) throw new Error('no snapshot');
+  const svg = renderMemoryMap({ snapshot: pinned, pageblockOrder: trace.machine.pageblockOrder, title: 'after the pin' });
+  expect(svg).toContain('<title>pfn 0: maybe DMA-pinned folio pfn 0 o0 (refcount 1025, mapped 1), pageblock MOVABLE</title>');
+  expect(describeUserState(pinned)).toEqual([
+    'tid 1 (node 0, mems [0]): MPOL_DEFAULT',
+    'v1 (tid 1, 1 page): [0] → pfn 0',
+    'maybe DMA-pinned: pfn 0 o0 (n0 ZONE_NORMAL; refcount 1025)',
+  ]);
+});
+
+test('a real offline renders the range leaving its zone', () => {
+  const { report: r } = rendered('offline-ebusy.json');
+  expect(r.markdown).toContain('| 1 | `offline_pages(startPfn=0, pages=4)` | `-EBUSY` | events: isolate failed (unmovable) |');
+  expect(r.markdown).toContain('managed 8→4; present 8→4; spanned 8→4; offline [4, 8) n0 ZONE_NORMAL');
+  expect(r.markdown).toContain('- offline: [4, 8)');
+  expect(r.svg).toContain('<title>pfn 4: offline (range [4, 8))</title>');
+});

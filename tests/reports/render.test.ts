@@ -1,11 +1,10 @@
-// The renderers on small hand-made runs (no dependency on spec or impl), then once on a real
-// recorded run of an example.
+// The renderers on small hand-made runs (no dependency on spec or impl; examples.test.ts renders
+// real recorded runs).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { MachineConfig, Snapshot, Trace, ZoneSnapshot } from '../../model/api/index.js';
-import { runTrace } from '../../properties/lockstep.js';
 import { counterexampleName, renderCounterexample, writeCounterexample } from '../../reports/counterexample.js';
 import { formatEvents, formatOp, formatResult, resultPfns } from '../../reports/render/compact.js';
 import { renderMarkdown } from '../../reports/render/markdown.js';
@@ -36,12 +35,21 @@ function zone(lists: number[][], nrFreePages: number): ZoneSnapshot {
 }
 
 const pageblocks = [0, 2, 4, 6].map((pfn) => ({ pfn, migratetype: 'MIGRATE_MOVABLE' as const }));
-const initial: Snapshot = { zones: [zone([[], [], [], [0]], 8)], pageblocks, folios: [], handles: [] };
+/** the parts of a snapshot beyond the buddy allocator, as after boot */
+const rest = {
+  memory: [{ pfn: 0, nrPages: 8, nid: 0, zone: 'ZONE_NORMAL' as const }],
+  offline: [],
+  cmaAllocations: [],
+  tasks: [{ tid: 1, nid: 0, mems: [0], policy: null, ilPrev: -1 }],
+  vmas: [],
+};
+const initial: Snapshot = { zones: [zone([[], [], [], [0]], 8)], pageblocks, folios: [], handles: [], ...rest };
 const afterAlloc: Snapshot = {
+  ...rest,
   zones: [zone([[1], [2], [4], []], 7)],
   pageblocks,
-  folios: [{ pfn: 0, order: 0, nid: 0, zone: 'ZONE_NORMAL', refcount: 1, pincount: 0 }],
-  handles: [{ handle: 'k1', pfn: 0 }],
+  folios: [{ pfn: 0, order: 0, nid: 0, zone: 'ZONE_NORMAL', refcount: 1, pincount: 0, mapped: 0 }],
+  handles: [{ handle: 'k1', pfns: [0] }],
 };
 const afterFree: Snapshot = initial;
 
@@ -108,7 +116,7 @@ describe('state change', () => {
       folios: [{ ...afterAlloc.folios[0]!, refcount: -2147483648 }],
       pageblocks: pageblocks.map((pb) => (pb.pfn === 4 ? { pfn: 4, migratetype: 'MIGRATE_CMA' } : pb)),
     };
-    expect(describeStateChange(afterAlloc, got, 1)).toEqual(['pfn 0 refcount 1→-2147483648', 'pageblocks: 4 MOVABLE→CMA']);
+    expect(describeStateChange(afterAlloc, got, 1)).toEqual(['pfn 0: refcount 1→-2147483648', 'pageblocks: [4, 6) MOVABLE→CMA']);
     expect(describeStateChange(afterAlloc, afterAlloc, 1)).toEqual([]);
   });
 });
@@ -147,7 +155,7 @@ describe('documents', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg).toContain('node 0 ZONE_NORMAL');
     expect(svg.match(/class="cell"><title>/g)).toHaveLength(8);
-    expect(svg).toContain('<title>pfn 0: allocated, pageblock MOVABLE</title>');
+    expect(svg).toContain('<title>pfn 0: kernel or unmapped folio pfn 0 o0 (refcount 1, mapped 0), pageblock MOVABLE</title>');
     expect(svg).toContain('<title>pfn 4: free MOVABLE, pageblock MOVABLE</title>');
     expect(svg.match(/class="hl"/g)).toHaveLength(1);
     expect(svg).toContain('red outline: pfn 0 named by the failing step');
@@ -166,13 +174,199 @@ describe('documents', () => {
   });
 });
 
-test('a real recorded run of an example renders the exact split', () => {
-  const text = readFileSync(resolve(import.meta.dirname, '../../examples/expand-split.json'), 'utf8');
-  const parsed = parseTrace(text);
-  if (!parsed.ok) throw new Error(parsed.message);
-  const recorded = runTrace(parsed.trace, { recordSnapshots: true });
-  const r = renderCounterexample(parsed.trace, recorded, { outDir: 'unused' });
-  expect(r.name).toBe('linux-6.12-clean-noseed');
-  expect(r.markdown).toContain('alloc pfn 0 o0 (n0 ZONE_NORMAL MOVABLE); free lists: -o3 MOVABLE@0, +o2 MOVABLE@4, +o1 MOVABLE@2, +o0 MOVABLE@1; NR_FREE_PAGES 16→15');
-  expect(r.markdown).toContain('The trace ran clean');
+describe('user memory, pins, hotplug and policies', () => {
+  const pb = (from: number, to: number, mt: 'MIGRATE_MOVABLE' | 'MIGRATE_CMA' = 'MIGRATE_MOVABLE') =>
+    Array.from({ length: (to - from) / 2 }, (_, k) => ({ pfn: from + 2 * k, migratetype: mt }));
+  const empty = () => [[], [], []] as number[][];
+  /** a zone of 8 pages with MOVABLE free lists `lists` (order 0..2) */
+  const z = (zoneName: 'ZONE_NORMAL' | 'ZONE_MOVABLE', startPfn: number, lists: number[][], nrFreePages: number, present = 8): ZoneSnapshot => ({
+    nid: 0,
+    zone: zoneName,
+    startPfn: present === 0 ? 0 : startPfn,
+    spannedPages: present,
+    presentPages: present,
+    managedPages: present,
+    cmaPages: 0,
+    nrFreePages,
+    nrFree: lists.map((l) => l.length),
+    nrFreeCmaPages: 0,
+    freeLists: [empty(), lists, empty(), empty(), empty(), empty()],
+  });
+  const task = { tid: 1, nid: 0, mems: [0], policy: null, ilPrev: -1 };
+  const memory = [
+    { pfn: 0, nrPages: 8, nid: 0, zone: 'ZONE_NORMAL' as const },
+    { pfn: 8, nrPages: 8, nid: 0, zone: 'ZONE_MOVABLE' as const },
+  ];
+  /** after `touch(v1[0])`: the user page at pfn 8 in ZONE_MOVABLE */
+  const faulted: Snapshot = {
+    zones: [z('ZONE_NORMAL', 0, [[], [], [0, 4]], 8), z('ZONE_MOVABLE', 8, [[9], [10], [12]], 7)],
+    memory,
+    offline: [],
+    pageblocks: pb(0, 16),
+    folios: [{ pfn: 8, order: 0, nid: 0, zone: 'ZONE_MOVABLE', refcount: 1, pincount: 0, mapped: 1 }],
+    cmaAllocations: [],
+    handles: [{ handle: 'v1', pfns: [] }],
+    tasks: [task],
+    vmas: [{ handle: 'v1', task: 1, pages: 1, folioOrder: 0, policy: null, ptes: [8] }],
+  };
+  /** after `pin_user_pages(v1[0], FOLL_LONGTERM)`: migrated to pfn 0 and pinned there */
+  const pinned: Snapshot = {
+    ...faulted,
+    zones: [z('ZONE_NORMAL', 0, [[1], [2], [4]], 7), z('ZONE_MOVABLE', 8, [[], [], [8, 12]], 8)],
+    folios: [{ pfn: 0, order: 0, nid: 0, zone: 'ZONE_NORMAL', refcount: 1025, pincount: 0, mapped: 1 }],
+    handles: [{ handle: 'v1', pfns: [] }, { handle: 'u1', pfns: [0] }],
+    vmas: [{ ...faulted.vmas[0]!, ptes: [0] }],
+  };
+
+  test('a longterm pin that migrates: the folio moves, the pte follows, the pin shows in the counts', () => {
+    expect(describeStateChange(faulted, pinned, 1)).toEqual([
+      'free pfn 8 o0',
+      'alloc pfn 0 o0 (n0 ZONE_NORMAL MOVABLE; refcount 1025, mapped 1)',
+      'v1[0]: pfn 8 → 0',
+      'free lists: -o2 MOVABLE@0, -o1 MOVABLE@10, -o0 MOVABLE@9, +o2 MOVABLE@8, +o1 MOVABLE@2, +o0 MOVABLE@1',
+      'NR_FREE_PAGES[n0 ZONE_NORMAL] 8→7',
+      'NR_FREE_PAGES[n0 ZONE_MOVABLE] 7→8',
+    ]);
+    const op = { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] } as const;
+    const result = { ret: 1, pin: 'u1', pages: [{ index: 0, pfn: 0, nid: 0, zone: 'ZONE_NORMAL', migrated: true }] } as const;
+    expect(formatOp(op)).toBe('pin_user_pages(v1[0], nr=1, gup_flags=FOLL_LONGTERM)');
+    expect(formatResult(result, op)).toBe('1 page, u1, migrated: 1; [0] pfn 0 n0 ZONE_NORMAL migrated');
+    expect(formatResult(result)).toBe('1 page, u1, migrated: 1; [0] pfn 0 n0 ZONE_NORMAL migrated');
+    const events = [
+      { kind: 'pin', large: false },
+      { kind: 'longterm-unpinnable', why: 'ZONE_MOVABLE' },
+      { kind: 'migrate', reason: 'longterm', fromZone: 'ZONE_MOVABLE', toZone: 'ZONE_NORMAL', remote: false },
+      { kind: 'merge', order: 1 },
+      { kind: 'merge', order: 2 },
+      { kind: 'pin', large: false },
+    ] as const;
+    expect(formatEvents(events)).toBe('pin small, longterm unpinnable (ZONE_MOVABLE), migrate (longterm) ZONE_MOVABLE→ZONE_NORMAL, merge o1,o2, pin small');
+
+    const rec: RunLike = { initial: faulted, steps: [{ i: 0, op, result, findings: [], events, after: pinned }], violations: [], divergences: [] };
+    const lines = formatStepTable(rec, machine);
+    expect(lines[1]).toBe(`   0  ${op && formatOp(op)}  1 page, u1, migrated: 1; [0] pfn 0 n0 ZONE_NORMAL migrated`);
+    expect(lines[2]).toContain('v1[0]: pfn 8 → 0');
+    const md = renderMarkdown({ trace: { ...trace, ops: [op] }, run: rec });
+    expect(md).toContain('## Final state');
+    expect(md).toContain('- v1 (tid 1, 1 page): [0] → pfn 0');
+    expect(md).toContain('- maybe DMA-pinned: pfn 0 o0 (n0 ZONE_NORMAL; refcount 1025)');
+  });
+
+  test('touch, GUP, move_pages and ret-0 GUP results', () => {
+    const page = (index: number, pfn: number, zone = 'ZONE_MOVABLE') => ({ index, pfn, nid: 0, zone });
+    const touch = { op: 'touch', vma: 'v1', index: 0, count: 4 } as const;
+    expect(formatOp(touch)).toBe('touch(v1[0], count=4)');
+    expect(formatResult({ ret: 0, pages: [page(0, 8), page(1, 9), page(2, 10), page(3, 4, 'ZONE_NORMAL')] } as never, touch)).toBe(
+      '4 pages faulted: [0..2] pfn 8..10 n0 ZONE_MOVABLE, [3] pfn 4 n0 ZONE_NORMAL',
+    );
+    expect(formatResult({ ret: 0, pages: [] } as never, touch)).toBe('0 pages faulted');
+    const gup = { op: 'get_user_pages', vma: 'v1', index: 0, nr: 2, gup_flags: [] } as const;
+    expect(formatOp(gup)).toBe('get_user_pages(v1[0], nr=2, gup_flags=0)');
+    expect(formatResult({ ret: 2, ref: 'g1', pages: [{ ...page(0, 8), migrated: false }, { ...page(1, 9), migrated: false }] } as never, gup)).toBe(
+      '2 pages, g1, migrated: 0; [0..1] pfn 8..9 n0 ZONE_MOVABLE',
+    );
+    expect(formatResult({ ret: 0 }, { ...gup, op: 'pin_user_pages' })).toBe('0 pages');
+    expect(formatResult({ ret: '-EINVAL' }, gup)).toBe('-EINVAL');
+    const move = { op: 'move_pages', vma: 'v1', index: 0, node: 1 } as const;
+    expect(formatOp(move)).toBe('move_pages(v1[0], node=1)');
+    expect(formatResult({ ret: 0, status: 1 }, move)).toBe('status: node 1');
+    expect(formatResult({ ret: 0, status: '-EBUSY' })).toBe('status: -EBUSY');
+    expect(formatOp({ op: 'mmap', task: 1, pages: 4, folioOrder: 2 })).toBe('mmap(task=1, pages=4, folioOrder=2)');
+    expect(formatOp({ op: 'unpin_user_pages', pin: 'u1' })).toBe('unpin_user_pages(u1)');
+    expect(formatOp({ op: 'set_mempolicy', task: 1, mode: 'MPOL_BIND', nodes: [0, 1] })).toBe('set_mempolicy(task=1, mode=MPOL_BIND, nodes=[0,1])');
+    expect(formatResult({ ret: 0, cma: 'c1', pfn: 8, nid: 0, zone: 'ZONE_MOVABLE' })).toBe('c1 pfn 8 n0 ZONE_MOVABLE');
+    expect(formatEvents([{ kind: 'fault', order: 0 }, { kind: 'fault', order: 0 }, { kind: 'fault', order: 0 }, { kind: 'interleave-switch' }])).toBe(
+      'fault o0 ×3, interleave switch',
+    );
+  });
+
+  test('faults, munmap and a dead pin handle', () => {
+    const touched: Snapshot = {
+      ...faulted,
+      vmas: [{ handle: 'v1', task: 1, pages: 4, folioOrder: 0, policy: null, ptes: [8, 9, null, 12] }],
+    };
+    const before: Snapshot = { ...faulted, vmas: [{ ...touched.vmas[0]!, ptes: [null, null, null, null] }] };
+    expect(describeStateChange(before, touched, 1).filter((p) => p.startsWith('v1'))).toEqual(['v1[0..1] → pfn 8..9, v1[3] → pfn 12']);
+    const gone: Snapshot = { ...touched, vmas: [], handles: [{ handle: 'u1', pfns: [8, 9] }] };
+    expect(describeStateChange({ ...touched, handles: [{ handle: 'v1', pfns: [] }, { handle: 'u1', pfns: [8, 9] }] }, gone, 1)).toEqual([
+      'v1[0..1] unmapped (pfn 8..9), v1[3] unmapped (pfn 12)',
+      'handles: -v1',
+    ]);
+    expect(describeStateChange(pinned, { ...pinned, handles: [{ handle: 'v1', pfns: [] }] }, 1)).toEqual(['handles: -u1 (pfn 0)']);
+    expect(describeStateChange(faulted, { ...faulted, vmas: [] }, 1)).toEqual(['v1[0] unmapped (pfn 8)']);
+    const mapped: Snapshot = { ...faulted, folios: [{ ...faulted.folios[0]!, refcount: 1025, mapped: 0 }] };
+    expect(describeStateChange(faulted, mapped, 1)).toEqual(['pfn 8: refcount 1→1025, mapped 1→0']);
+    const large: Snapshot = { ...faulted, folios: [{ ...faulted.folios[0]!, order: 0, refcount: 6, pincount: 2 }] };
+    expect(describeStateChange(faulted, large, 1)).toEqual(['pfn 8: refcount 1→6, pincount 0→2']);
+  });
+
+  test('offline and online: memory ranges, zone counters, pageblocks left to the hotplug part', () => {
+    const offlined: Snapshot = {
+      ...faulted,
+      zones: [faulted.zones[0]!, z('ZONE_MOVABLE', 8, [[], [], []], 0, 0)],
+      memory: [memory[0]!],
+      offline: [{ pfn: 8, nrPages: 8 }],
+      pageblocks: pb(0, 8),
+      folios: [],
+      vmas: [],
+    };
+    const base: Snapshot = { ...faulted, folios: [], vmas: [] };
+    expect(describeStateChange(base, offlined, 1)).toEqual([
+      'free lists: -o2 MOVABLE@12, -o1 MOVABLE@10, -o0 MOVABLE@9',
+      'NR_FREE_PAGES[n0 ZONE_MOVABLE] 7→0',
+      'managed[n0 ZONE_MOVABLE] 8→0',
+      'present[n0 ZONE_MOVABLE] 8→0',
+      'start_pfn[n0 ZONE_MOVABLE] 8→0',
+      'spanned[n0 ZONE_MOVABLE] 8→0',
+      'offline [8, 16) n0 ZONE_MOVABLE',
+    ]);
+    const back = describeStateChange(offlined, base, 1);
+    expect(back).toContain('online [8, 16) n0 ZONE_MOVABLE');
+    expect(back.some((p) => p.startsWith('pageblocks'))).toBe(false);
+    // a pageblock type change inside present memory is still listed, as a pfn range
+    const isolated: Snapshot = { ...base, pageblocks: [...pb(0, 8), ...pb(8, 12).map((p) => ({ ...p, migratetype: 'MIGRATE_ISOLATE' as const })), ...pb(12, 16)] };
+    expect(describeStateChange(base, isolated, 1)).toEqual(['pageblocks: [8, 12) MOVABLE→ISOLATE']);
+  });
+
+  test('policies, cpusets, the interleave cursor and cma_alloc ranges', () => {
+    const policy = { mode: 'MPOL_INTERLEAVE', nodes: [0, 1], cpusetMems: [0, 1] };
+    const after: Snapshot = {
+      ...faulted,
+      tasks: [{ ...task, mems: [0, 1], policy, ilPrev: 1 }],
+      vmas: [{ ...faulted.vmas[0]!, policy: { mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1] } }],
+      cmaAllocations: [{ handle: 'c1', area: 0, pfn: 8, nrPages: 4 }],
+    };
+    expect(describeStateChange(faulted, after, 1)).toEqual([
+      'v1 policy none→MPOL_BIND[1]',
+      'cma: +c1 [8, 12) area 0',
+      'tid 1 mems [0]→[0,1], policy MPOL_DEFAULT→MPOL_INTERLEAVE[0,1], ilPrev -1→1',
+    ]);
+    const rebound: Snapshot = { ...after, tasks: [{ ...after.tasks[0]!, policy: { ...policy, nodes: [2], cpusetMems: [0, 2] } }], cmaAllocations: [] };
+    expect(describeStateChange(after, rebound, 1)).toEqual(['cma: -c1 [8, 12)', 'tid 1 policy MPOL_INTERLEAVE[0,1]→MPOL_INTERLEAVE[2] (cpuset [0,1]→[0,2])']);
+  });
+
+  test('SVG: user, pinned and kernel folios and offline pages are told apart', () => {
+    const s: Snapshot = {
+      ...pinned,
+      zones: [z('ZONE_NORMAL', 0, [[1], [2], []], 3), z('ZONE_MOVABLE', 8, [[], [], [8]], 4, 4)],
+      memory: [memory[0]!, { pfn: 8, nrPages: 4, nid: 0, zone: 'ZONE_MOVABLE' }],
+      offline: [{ pfn: 12, nrPages: 4 }],
+      pageblocks: pb(0, 12),
+      folios: [
+        pinned.folios[0]!,
+        { pfn: 4, order: 0, nid: 0, zone: 'ZONE_NORMAL', refcount: 1, pincount: 0, mapped: 1 },
+        { pfn: 5, order: 0, nid: 0, zone: 'ZONE_NORMAL', refcount: 1, pincount: 0, mapped: 0 },
+      ],
+    };
+    const svg = renderMemoryMap({ snapshot: s, pageblockOrder: 1, title: 't' });
+    expect(svg).toContain('<title>pfn 0: maybe DMA-pinned folio pfn 0 o0 (refcount 1025, mapped 1), pageblock MOVABLE</title>');
+    expect(svg).toContain('<title>pfn 4: user-mapped folio pfn 4 o0 (refcount 1, mapped 1), pageblock MOVABLE</title>');
+    expect(svg).toContain('<title>pfn 5: kernel or unmapped folio pfn 5 o0 (refcount 1, mapped 0), pageblock MOVABLE</title>');
+    expect(svg).toContain('class="pin"');
+    // [12, 16) is outside ZONE_MOVABLE's shrunk span: a band of its own
+    expect(svg).toContain('<text x="8" y="');
+    expect(svg).toContain('>offline</text>');
+    expect(svg).toContain('<title>pfn 12: offline (range [12, 16))</title>');
+    expect(svg.match(/class="cell"><title>/g)).toHaveLength(8 + 4 + 4);
+  });
 });

@@ -251,8 +251,10 @@ describe('ops', () => {
     expect(check((d) => (d.ops[1] = 'alloc'))).toBe('ops[1]: expected an op object, got "alloc"');
   });
   test('op name', () => {
-    expect(check((d) => (d.ops[3] = { op: 'mmap', task: 1, pages: 4 }))).toBe(
-      "ops[3].op: unknown op 'mmap' (expected alloc_pages, free_pages, get_page, put_page, query)",
+    expect(check((d) => (d.ops[3] = { op: 'mmap2', task: 1, pages: 4 }))).toBe(
+      "ops[3].op: unknown op 'mmap2' (expected alloc_pages, free_pages, get_page, put_page, query, mmap, touch, munmap, " +
+        'get_user_pages, get_user_pages_fast, pin_user_pages, pin_user_pages_fast, unpin_user_pages, set_mempolicy, mbind, ' +
+        'set_cpuset_mems, move_pages, online_pages, offline_pages, cma_alloc, cma_release)',
     );
     expect(check((d) => delete d.ops[0].op)).toBe('ops[0].op: required field is missing');
   });
@@ -295,6 +297,183 @@ describe('ops', () => {
   test('put_page takes a g-handle, query a k- or g-handle', () => {
     expect(check((d) => (d.ops[3].ref = 'k1'))).toBe('ops[3].ref: expected a g-handle (g1, …), got "k1"');
     expect(check((d) => (d.ops[2].page = 'g01'))).toBe('ops[2].page: expected a handle like k1, g1, got "g01"');
+  });
+});
+
+describe('ops on user memory, GUP, mempolicy, hotplug and CMA', () => {
+  /** One op of every new kind, each valid; each test breaks one. */
+  function user(): Json {
+    const d = base();
+    d.ops = [
+      { op: 'mmap', task: 1, pages: 8, folioOrder: 2 },
+      { op: 'touch', vma: 'v1', index: 0, count: 4 },
+      { op: 'get_page', vma: 'v1', index: 1, times: 2 },
+      { op: 'query', vma: 'v1', index: 1 },
+      { op: 'get_user_pages', vma: 'v1', index: 0, nr: 2, gup_flags: ['FOLL_WRITE'] },
+      { op: 'get_user_pages_fast', vma: 'v1', index: 0, nr: 1, gup_flags: [] },
+      { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 4, gup_flags: ['FOLL_LONGTERM'] },
+      { op: 'pin_user_pages_fast', vma: 'v1', index: 4, nr: 0, gup_flags: ['FOLL_NOPE'] },
+      { op: 'unpin_user_pages', pin: 'u1' },
+      { op: 'put_page', ref: 'g2' },
+      { op: 'set_mempolicy', task: 1, mode: 'MPOL_INTERLEAVE', nodes: [0, 1] },
+      { op: 'mbind', vma: 'v1', mode: 'MPOL_BIND', nodes: [1], flags: ['MPOL_MF_MOVE'] },
+      { op: 'set_cpuset_mems', task: 1, nodes: [1] },
+      { op: 'move_pages', vma: 'v1', index: 0, node: 0 },
+      { op: 'online_pages', nid: 1, startPfn: 96, pages: 32, type: 'online_movable' },
+      { op: 'offline_pages', startPfn: 32, pages: 16 },
+      { op: 'cma_alloc', area: 0, count: 4 },
+      { op: 'cma_release', cma: 'c1' },
+      { op: 'munmap', vma: 'v1' },
+    ];
+    return d;
+  }
+  const at = (name: string) => (user().ops as Json[]).findIndex((o) => o.op === name);
+  function checkUser(name: string, edit: (op: any, d: any) => void): string {
+    const d = user();
+    edit((d.ops as Json[])[at(name)], d);
+    const r = validateTrace(d);
+    return r.ok ? 'ok' : `${r.path}: ${r.message}`;
+  }
+
+  test('every new op kind is valid as written and comes back field for field', () => {
+    const r = validateTrace(user());
+    expect(r.ok || `${r.path}: ${r.message}`).toBe(true);
+    if (r.ok) expect(r.trace.ops).toEqual(user().ops);
+    const again = r.ok ? parseTrace(formatTrace(r.trace)) : r;
+    expect(again.ok && again.trace).toEqual(r.ok && r.trace);
+  });
+
+  test('mmap: task exists, pages 0..2^20, folioOrder 0..12 (pages 0 is a runtime -EINVAL)', () => {
+    expect(checkUser('mmap', (o) => (o.task = 2))).toBe('ops[0].task: no task with tid 2 (tasks: 1)');
+    expect(checkUser('mmap', (o) => (o.pages = 2 ** 20 + 1))).toBe('ops[0].pages: expected an integer in 0..1048576, got 1048577');
+    expect(checkUser('mmap', (o) => (o.pages = 0))).toBe('ok');
+    expect(checkUser('mmap', (o) => (o.folioOrder = 13))).toBe('ops[0].folioOrder: expected an integer in 0..12, got 13');
+    expect(checkUser('mmap', (o) => delete o.folioOrder)).toBe('ok');
+    expect(checkUser('mmap', (o) => delete o.task)).toBe('ops[0].task: required field is missing');
+  });
+  test('touch: a v-handle, index >= 0, count 0..2^20', () => {
+    expect(checkUser('touch', (o) => (o.vma = 'k1'))).toBe('ops[1].vma: expected a v-handle (v1, …), got "k1"');
+    expect(checkUser('touch', (o) => (o.vma = 'v0'))).toBe('ops[1].vma: expected a v-handle (v1, …), got "v0"');
+    expect(checkUser('touch', (o) => (o.index = -1))).toBe('ops[1].index: expected a non-negative integer, got -1');
+    expect(checkUser('touch', (o) => (o.count = 2 ** 20 + 1))).toBe('ops[1].count: expected an integer in 0..1048576, got 1048577');
+    expect(checkUser('touch', (o) => (o.count = 0))).toBe('ok');
+    expect(checkUser('touch', (o) => (o.index = 1000))).toBe('ok');
+  });
+  test('munmap takes a v-handle', () => {
+    expect(checkUser('munmap', (o) => (o.vma = 'u1'))).toBe('ops[18].vma: expected a v-handle (v1, …), got "u1"');
+    expect(checkUser('munmap', (o) => (o.index = 0))).toBe("ops[18].index: unknown key 'index' in munmap (expected op, vma)");
+  });
+  test('get_page and query: exactly one of page, or vma and index', () => {
+    expect(checkUser('get_page', (o) => (o.page = 'k1'))).toBe('ops[2].vma: not allowed with page (name the folio by page, or by vma and index)');
+    expect(checkUser('get_page', (o) => {
+      delete o.vma;
+      o.page = 'k1';
+    })).toBe('ops[2].index: not allowed with page (name the folio by page, or by vma and index)');
+    expect(checkUser('get_page', (o) => delete o.index)).toBe('ops[2].index: required with vma (name the folio by page, or by vma and index)');
+    expect(checkUser('get_page', (o) => delete o.vma)).toBe('ops[2].vma: required with index (name the folio by page, or by vma and index)');
+    expect(checkUser('get_page', (o) => {
+      delete o.vma;
+      delete o.index;
+    })).toBe('ops[2]: missing page, or vma and index (name the folio by page, or by vma and index)');
+    expect(checkUser('query', (o) => delete o.index)).toBe('ops[3].index: required with vma (name the folio by page, or by vma and index)');
+    expect(checkUser('query', (o) => {
+      delete o.vma;
+      delete o.index;
+    })).toBe('ops[3]: missing page, or vma and index (name the folio by page, or by vma and index)');
+    expect(checkUser('query', (o) => (o.vma = 'g1'))).toBe('ops[3].vma: expected a v-handle (v1, …), got "g1"');
+    expect(checkUser('query', (o) => (o.times = 1))).toBe("ops[3].times: unknown key 'times' in query (expected op, page, vma, index)");
+    expect(checkUser('get_page', (o) => (o.times = 0))).toBe('ops[2].times: expected an integer in 1..2147483647, got 0');
+    expect(checkUser('get_page', (o) => (o.index = -1))).toBe('ops[2].index: expected a non-negative integer, got -1');
+  });
+  test('GUP: vma, index >= 0, nr 0..2^20, gup_flags a list of strings (names checked at run time)', () => {
+    for (const name of ['get_user_pages', 'get_user_pages_fast', 'pin_user_pages', 'pin_user_pages_fast']) {
+      const i = at(name);
+      expect(checkUser(name, (o) => (o.nr = -1))).toBe(`ops[${i}].nr: expected an integer in 0..1048576, got -1`);
+      expect(checkUser(name, (o) => (o.nr = 2 ** 20 + 1))).toBe(`ops[${i}].nr: expected an integer in 0..1048576, got 1048577`);
+      expect(checkUser(name, (o) => (o.gup_flags = 'FOLL_LONGTERM'))).toBe(`ops[${i}].gup_flags: expected an array of strings, got "FOLL_LONGTERM"`);
+      expect(checkUser(name, (o) => (o.gup_flags = [1]))).toBe(`ops[${i}].gup_flags[0]: expected a string, got 1`);
+      expect(checkUser(name, (o) => delete o.gup_flags)).toBe(`ops[${i}].gup_flags: required field is missing`);
+      expect(checkUser(name, (o) => (o.gup_flags = ['FOLL_PIN', 'FOLL_NOT_A_FLAG']))).toBe('ok');
+      expect(checkUser(name, (o) => (o.index = 1.5))).toBe(`ops[${i}].index: expected a non-negative integer, got 1.5`);
+      expect(checkUser(name, (o) => (o.vma = 'v'))).toBe(`ops[${i}].vma: expected a v-handle (v1, …), got "v"`);
+    }
+  });
+  test('unpin_user_pages takes a u-handle, put_page still a g-handle', () => {
+    expect(checkUser('unpin_user_pages', (o) => (o.pin = 'g1'))).toBe('ops[8].pin: expected a u-handle (u1, …), got "g1"');
+    expect(checkUser('put_page', (o) => (o.ref = 'u1'))).toBe('ops[9].ref: expected a g-handle (g1, …), got "u1"');
+  });
+  test('set_mempolicy: task exists, mode a string (names checked at run time), nodes unique ids 0..1023', () => {
+    expect(checkUser('set_mempolicy', (o) => (o.task = 7))).toBe('ops[10].task: no task with tid 7 (tasks: 1)');
+    expect(checkUser('set_mempolicy', (o) => (o.mode = 3))).toBe('ops[10].mode: expected a string, got 3');
+    expect(checkUser('set_mempolicy', (o) => (o.mode = 'MPOL_WEIGHTED_INTERLEAVE'))).toBe('ok');
+    expect(checkUser('set_mempolicy', (o) => (o.nodes = [0, 0]))).toBe('ops[10].nodes[1]: duplicate nid 0');
+    expect(checkUser('set_mempolicy', (o) => (o.nodes = [1024]))).toBe('ops[10].nodes[0]: expected an integer in 0..1023, got 1024');
+    // a node the machine does not have is the kernel's business (mpol_set_nodemask), not a path error
+    expect(checkUser('set_mempolicy', (o) => (o.nodes = [5]))).toBe('ok');
+    expect(checkUser('set_mempolicy', (o) => delete o.nodes)).toBe('ok');
+    expect(checkUser('set_mempolicy', (o) => (o.nodes = 1))).toBe('ops[10].nodes: expected an array of node ids, got 1');
+  });
+  test('mbind: vma, mode, nodes and flags (flag names checked at run time)', () => {
+    expect(checkUser('mbind', (o) => (o.flags = 'MPOL_MF_MOVE'))).toBe('ops[11].flags: expected an array of strings, got "MPOL_MF_MOVE"');
+    expect(checkUser('mbind', (o) => (o.flags = ['MPOL_MF_NOPE']))).toBe('ok');
+    expect(checkUser('mbind', (o) => (o.nodes = [1, 1]))).toBe('ops[11].nodes[1]: duplicate nid 1');
+    expect(checkUser('mbind', (o) => delete o.mode)).toBe('ops[11].mode: required field is missing');
+    expect(checkUser('mbind', (o) => (o.task = 1))).toBe("ops[11].task: unknown key 'task' in mbind (expected op, vma, mode, nodes, flags)");
+  });
+  test('set_cpuset_mems: task exists, nodes required, unique ids 0..1023 (empty or missing nodes are runtime -EINVAL)', () => {
+    expect(checkUser('set_cpuset_mems', (o) => delete o.nodes)).toBe('ops[12].nodes: required field is missing');
+    expect(checkUser('set_cpuset_mems', (o) => (o.nodes = []))).toBe('ok');
+    expect(checkUser('set_cpuset_mems', (o) => (o.nodes = [9]))).toBe('ok');
+    expect(checkUser('set_cpuset_mems', (o) => (o.nodes = [-1]))).toBe('ops[12].nodes[0]: expected an integer in 0..1023, got -1');
+    expect(checkUser('set_cpuset_mems', (o) => (o.task = 0))).toBe('ops[12].task: expected an integer >= 1, got 0');
+  });
+  test('move_pages: vma, index >= 0, node 0..1023', () => {
+    expect(checkUser('move_pages', (o) => (o.node = 1024))).toBe('ops[13].node: expected an integer in 0..1023, got 1024');
+    expect(checkUser('move_pages', (o) => (o.node = 9))).toBe('ok');
+    expect(checkUser('move_pages', (o) => (o.nodes = [1]))).toBe("ops[13].nodes: unknown key 'nodes' in move_pages (expected op, vma, index, node)");
+  });
+  test('online_pages: nid 0..1023, startPfn and pages >= 0 ending at or below 2^31, type online_movable or online_kernel', () => {
+    expect(checkUser('online_pages', (o) => (o.nid = 1024))).toBe('ops[14].nid: expected an integer in 0..1023, got 1024');
+    expect(checkUser('online_pages', (o) => (o.nid = 7))).toBe('ok');
+    expect(checkUser('online_pages', (o) => (o.type = 'online'))).toBe('ops[14].type: expected "online_movable" or "online_kernel", got "online"');
+    expect(checkUser('online_pages', (o) => (o.startPfn = -2))).toBe('ops[14].startPfn: expected an integer in 0..2147483648, got -2');
+    expect(checkUser('online_pages', (o) => {
+      o.startPfn = 2 ** 31 - 16;
+      o.pages = 32;
+    })).toBe('ops[14].pages: the range [2147483632, 2147483664) ends beyond pfn 2^31');
+    expect(checkUser('online_pages', (o) => {
+      o.startPfn = 2 ** 31 - 32;
+      o.pages = 32;
+    })).toBe('ok');
+    // unaligned, empty or already present ranges are runtime -EINVAL
+    expect(checkUser('online_pages', (o) => (o.pages = 0))).toBe('ok');
+    expect(checkUser('online_pages', (o) => (o.startPfn = 3))).toBe('ok');
+  });
+  test('offline_pages: the same range rules', () => {
+    expect(checkUser('offline_pages', (o) => (o.pages = 2 ** 31))).toBe('ops[15].pages: the range [32, 2147483680) ends beyond pfn 2^31');
+    expect(checkUser('offline_pages', (o) => (o.pages = 1.5))).toBe('ops[15].pages: expected an integer in 0..2147483648, got 1.5');
+    expect(checkUser('offline_pages', (o) => (o.type = 'online_movable'))).toBe(
+      "ops[15].type: unknown key 'type' in offline_pages (expected op, startPfn, pages)",
+    );
+  });
+  test('cma_alloc: area names one of the machine\'s CMA areas (numbered in config order), count 0..2^26', () => {
+    expect(checkUser('cma_alloc', (o) => (o.area = 1))).toBe('ops[16].area: no CMA area 1 (areas: 0 = [16, 24) on node 0)');
+    expect(checkUser('cma_alloc', (o, d) => {
+      d.machine.nodes[1].cma = [[64, 8], [80, 4]];
+      o.area = 3;
+    })).toBe('ops[16].area: no CMA area 3 (areas: 0 = [16, 24) on node 0; 1 = [64, 72) on node 1; 2 = [80, 84) on node 1)');
+    expect(checkUser('cma_alloc', (o, d) => {
+      d.machine.nodes[1].cma = [[64, 8], [80, 4]];
+      o.area = 2;
+    })).toBe('ok');
+    expect(checkUser('cma_alloc', (o, d) => delete d.machine.nodes[0].cma)).toBe('ops[16].area: no CMA area 0: the machine has no CMA areas');
+    expect(checkUser('cma_alloc', (o) => (o.area = -1))).toBe('ops[16].area: expected a non-negative integer, got -1');
+    expect(checkUser('cma_alloc', (o) => (o.count = 2 ** 26 + 1))).toBe('ops[16].count: expected an integer in 0..67108864, got 67108865');
+    expect(checkUser('cma_alloc', (o) => (o.count = 0))).toBe('ok');
+  });
+  test('cma_release takes a c-handle', () => {
+    expect(checkUser('cma_release', (o) => (o.cma = 'c0'))).toBe('ops[17].cma: expected a c-handle (c1, …), got "c0"');
+    expect(checkUser('cma_release', (o) => (o.cma = 'k1'))).toBe('ops[17].cma: expected a c-handle (c1, …), got "k1"');
   });
 });
 

@@ -183,8 +183,10 @@ describe('__free_one_page', () => {
     expect(alloc(sys, MOVABLE, 2)).toMatchObject({ pfn: 0 });
     // white-box: the free block [4,8) sits on an UNMOVABLE list over MOVABLE pageblocks
     const mm = sys.mm;
-    del_page_from_free_list(mm, 4, 0, 2, 1);
-    add_to_free_list_tail(mm, 4, 0, 2, MIGRATE_UNMOVABLE);
+    const z = mm.zoneOf[4]!; // zone slot nodePos * 4 + ZONE_NORMAL
+    expect(z).toBe(2);
+    del_page_from_free_list(mm, 4, z, 2, 1);
+    add_to_free_list_tail(mm, 4, z, 2, MIGRATE_UNMOVABLE);
     expect(lists(sys, 0, 'ZONE_NORMAL')).toEqual(['UNMOVABLE o2: 4']);
     run(sys, { op: 'free_pages', page: 'k1' });
     expect(lists(sys, 0, 'ZONE_NORMAL')).toEqual(['MOVABLE o3: 0']);

@@ -14,15 +14,27 @@ describe('MemMap', () => {
 
   test('base aligned down and span up to 2^maxOrder; holes have no zone', () => {
     const mm = new MemMap({ maxOrder: 3, pageblockOrder: 1, nodes: [{ nid: 0, zones: { ZONE_NORMAL: [10, 4] } }, { nid: 1, zones: { ZONE_NORMAL: [20, 2] } }] });
-    expect([mm.base, mm.span, mm.pages, mm.nrZones]).toEqual([8, 16, 6, 2]);
+    // zone slots nodePos * 4 + zone index: 2 (node 0 NORMAL) and 6 (node 1 NORMAL) exist
+    expect([mm.base, mm.span, mm.pages, mm.nrZones]).toEqual([8, 16, 6, 8]);
+    expect(Array.from(mm.zoneExists)).toEqual([0, 0, 1, 0, 0, 0, 1, 0]);
     const H = mm.noZone;
     expect(H).toBe(0xff);
-    expect(Array.from(mm.zoneOf)).toEqual([H, H, 0, 0, 0, 0, H, H, H, H, H, H, 1, 1, H, H]);
+    expect(Array.from(mm.zoneOf)).toEqual([H, H, 2, 2, 2, 2, H, H, H, H, H, H, 6, 6, H, H]);
   });
 
   test('a machine without zones', () => {
     const sys = createImplSystem({ maxOrder: 2, pageblockOrder: 1, nodes: [{ nid: 0, zones: {} }] }, PROFILES['linux-6.12']);
-    expect(sys.snapshot()).toEqual({ zones: [], pageblocks: [], folios: [], handles: [] });
+    expect(sys.snapshot()).toEqual({
+      zones: [],
+      memory: [],
+      offline: [],
+      pageblocks: [],
+      folios: [],
+      cmaAllocations: [],
+      handles: [],
+      tasks: [{ tid: 1, nid: 0, mems: [0], policy: null, ilPrev: -1 }],
+      vmas: [],
+    });
     expect(sys.apply({ op: 'alloc_pages', gfp: ['GFP_KERNEL'], order: 0 })).toEqual({ ret: '-ENOMEM' });
   });
 
@@ -56,10 +68,10 @@ describe('snapshot', () => {
     alloc(sys, ['GFP_KERNEL'], 0, { nid: 1 }); // 64
     alloc(sys, ['GFP_KERNEL'], 0); // 2
     expect(sys.snapshot().folios).toEqual([
-      { pfn: 0, order: 1, nid: 0, zone: 'ZONE_NORMAL', refcount: 1, pincount: 0 },
-      { pfn: 2, order: 0, nid: 0, zone: 'ZONE_NORMAL', refcount: 1, pincount: 0 },
-      { pfn: 32, order: 2, nid: 0, zone: 'ZONE_MOVABLE', refcount: 1, pincount: 0 },
-      { pfn: 64, order: 0, nid: 1, zone: 'ZONE_NORMAL', refcount: 1, pincount: 0 },
+      { pfn: 0, order: 1, nid: 0, zone: 'ZONE_NORMAL', refcount: 1, pincount: 0, mapped: 0 },
+      { pfn: 2, order: 0, nid: 0, zone: 'ZONE_NORMAL', refcount: 1, pincount: 0, mapped: 0 },
+      { pfn: 32, order: 2, nid: 0, zone: 'ZONE_MOVABLE', refcount: 1, pincount: 0, mapped: 0 },
+      { pfn: 64, order: 0, nid: 1, zone: 'ZONE_NORMAL', refcount: 1, pincount: 0, mapped: 0 },
     ]);
     expect(sys.snapshot().pageblocks.length).toBe(48);
     expect(sys.snapshot().pageblocks.slice(7, 13)).toEqual([

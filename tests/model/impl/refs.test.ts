@@ -16,7 +16,7 @@ describe('_refcount', () => {
     expect(run(sys, { op: 'free_pages', page: 'k1' })).toEqual({ ret: 0 });
     expect(run(sys, { op: 'query', page: 'g1' })).toMatchObject({ refcount: -2 });
     expect(run(sys, { op: 'put_page', ref: 'g2' })).toEqual({ ret: 0 }); // -2 - INT_MAX wraps to INT_MAX
-    expect(sys.snapshot().folios).toEqual([{ pfn: 0, order: 0, nid: 0, zone: 'ZONE_NORMAL', refcount: INT_MAX, pincount: 0 }]);
+    expect(sys.snapshot().folios).toEqual([{ pfn: 0, order: 0, nid: 0, zone: 'ZONE_NORMAL', refcount: INT_MAX, pincount: 0, mapped: 0 }]);
     expect(run(sys, { op: 'put_page', ref: 'g1' })).toEqual({ ret: 0 }); // exactly 0: freed
     expect(sys.snapshot().folios).toEqual([]);
     expect(lists(sys, 0, 'ZONE_NORMAL')).toEqual(['MOVABLE o3: 0,8,24', 'CMA o3: 16']);
@@ -103,11 +103,11 @@ describe('handles', () => {
     run(sys, { op: 'get_page', page: 'k1' }); // g2
     run(sys, { op: 'get_page', page: 'g2' }); // g3
     expect(sys.snapshot().handles).toEqual([
-      { handle: 'k1', pfn: 0 },
-      { handle: 'k2', pfn: 1 },
-      { handle: 'g1', pfn: 1 },
-      { handle: 'g2', pfn: 0 },
-      { handle: 'g3', pfn: 0 },
+      { handle: 'k1', pfns: [0] },
+      { handle: 'k2', pfns: [1] },
+      { handle: 'g1', pfns: [1] },
+      { handle: 'g2', pfns: [0] },
+      { handle: 'g3', pfns: [0] },
     ]);
     run(sys, { op: 'free_pages', page: 'k1' }); // folio 0 lives on (g2, g3)
     expect(run(sys, { op: 'free_pages', page: 'k1' })).toEqual({ ret: '-EBADF' });
@@ -127,7 +127,7 @@ describe('handles', () => {
     // a new folio at the same pfn is not named by the dead handles
     expect(alloc(sys, ['GFP_KERNEL'], 0)).toMatchObject({ page: 'k3', pfn: 0 });
     expect(run(sys, { op: 'query', page: 'g3' })).toEqual({ ret: '-EBADF' });
-    expect(sys.snapshot().handles).toEqual([{ handle: 'k3', pfn: 0 }]);
+    expect(sys.snapshot().handles).toEqual([{ handle: 'k3', pfns: [0] }]);
   });
 
   test('many handles: growth and pruning keep creation order', () => {

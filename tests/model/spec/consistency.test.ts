@@ -54,12 +54,20 @@ const GFPS = [
   ['GFP_DMA'],
 ];
 
+const FOLL = ['FOLL_WRITE', 'FOLL_LONGTERM', 'FOLL_NOFAULT', 'FOLL_GET', 'FOLL_PIN', 'FOLL_ANON', 'FOLL_FORCE'];
+const GUP_OPS = ['get_user_pages', 'get_user_pages_fast', 'pin_user_pages', 'pin_user_pages_fast'] as const;
+const MODES = ['MPOL_DEFAULT', 'MPOL_LOCAL', 'MPOL_PREFERRED', 'MPOL_BIND', 'MPOL_INTERLEAVE'];
+
 const rawOpArb = fc.record({
-  kind: fc.integer({ min: 0, max: 9 }),
+  kind: fc.integer({ min: 0, max: 27 }),
   gfp: fc.nat(GFPS.length - 1),
   order: fc.nat(4),
   nid: fc.option(fc.nat(3)),
   target: fc.nat(50),
+  index: fc.nat(9),
+  count: fc.integer({ min: 0, max: 5 }),
+  flags: fc.subarray(FOLL, { maxLength: 2 }),
+  nodes: fc.subarray([0, 1, 2, 3], { maxLength: 3 }),
   times: fc.constantFrom(1, 2, 1023, 2 ** 31 - 1),
 });
 type RawOp = typeof rawOpArb extends fc.Arbitrary<infer T> ? T : never;
@@ -70,13 +78,64 @@ function resolve(s: SpecSystem, raw: RawOp): Op {
     const hs = live.filter((h) => h.startsWith(prefix));
     return hs.length === 0 ? `${prefix}0` : hs[raw.target % hs.length]!;
   };
-  if (raw.kind <= 4) {
-    return { op: 'alloc_pages', gfp: GFPS[raw.gfp]!, order: raw.order, ...(raw.nid !== null ? { nid: raw.nid } : {}) };
+  const pb = 2 ** s.machine.pageblockOrder;
+  const pfn = (raw.target % 40) * pb;
+  switch (raw.kind) {
+    case 0:
+    case 1:
+    case 2:
+      return { op: 'alloc_pages', gfp: GFPS[raw.gfp]!, order: raw.order, ...(raw.nid !== null ? { nid: raw.nid } : {}) };
+    case 3:
+      return { op: 'free_pages', page: pick('k') };
+    case 4:
+      return raw.index % 2 === 0
+        ? { op: 'get_page', page: pick(''), times: raw.times }
+        : { op: 'get_page', vma: pick('v'), index: raw.index, times: raw.times };
+    case 5:
+      return { op: 'put_page', ref: pick('g') };
+    case 6:
+      return raw.index % 2 === 0 ? { op: 'query', page: pick('') } : { op: 'query', vma: pick('v'), index: raw.index };
+    case 7:
+    case 8:
+      return { op: 'mmap', task: 1, pages: 2 ** Math.min(raw.order, 2) * (1 + (raw.index % 3)), folioOrder: Math.min(raw.order, 2) };
+    case 9:
+    case 10:
+      return { op: 'touch', vma: pick('v'), index: raw.index, count: raw.count };
+    case 11:
+      return { op: 'munmap', vma: pick('v') };
+    case 12:
+    case 13:
+    case 14:
+    case 15:
+      return { op: GUP_OPS[raw.kind - 12]!, vma: pick('v'), index: raw.index, nr: raw.count, gup_flags: raw.flags };
+    case 16:
+    case 17:
+      return { op: 'unpin_user_pages', pin: pick('u') };
+    case 18:
+      return { op: 'set_mempolicy', task: 1, mode: MODES[raw.target % MODES.length]!, nodes: raw.nodes };
+    case 19:
+      return {
+        op: 'mbind',
+        vma: pick('v'),
+        mode: MODES[raw.target % MODES.length]!,
+        nodes: raw.nodes,
+        flags: raw.index % 2 === 0 ? ['MPOL_MF_MOVE'] : ['MPOL_MF_STRICT', 'MPOL_MF_MOVE'],
+      };
+    case 20:
+      return { op: 'set_cpuset_mems', task: 1, nodes: raw.nodes };
+    case 21:
+      return { op: 'move_pages', vma: pick('v'), index: raw.index, node: raw.nid ?? 0 };
+    case 22:
+    case 23:
+      return { op: 'offline_pages', startPfn: pfn, pages: pb * (1 + (raw.count % 2)) };
+    case 24:
+      return { op: 'online_pages', nid: raw.nid ?? 0, startPfn: pfn, pages: pb, type: raw.index % 2 === 0 ? 'online_movable' : 'online_kernel' };
+    case 25:
+    case 26:
+      return { op: 'cma_alloc', area: raw.target % 3, count: 1 + raw.count };
+    default:
+      return { op: 'cma_release', cma: pick('c') };
   }
-  if (raw.kind <= 6) return { op: 'free_pages', page: pick('k') };
-  if (raw.kind === 7) return { op: 'get_page', page: pick(''), times: raw.times };
-  if (raw.kind === 8) return { op: 'put_page', ref: pick('g') };
-  return { op: 'query', page: pick('') };
 }
 
 function check(ok: boolean, what: string): void {
@@ -139,22 +198,90 @@ function checkConsistent(s: SpecSystem): void {
       check(page_zone(m, p) === folio.zone, `folio pfn ${p} outside its zone`);
       claim(p, `folio ${folio.pfn}`);
     }
+    for (const h of folio.holders) {
+      if (h.kind !== 'map') continue;
+      const vma = m.vmas.get(h.vma);
+      check(vma !== undefined && vma.ptes[h.index] === folio, `map holder ${h.vma}[${h.index}] of ${folio.pfn}`);
+      check(vma!.folioOrder === folio.order, 'folio order vs VMA');
+    }
   }
+  for (const a of m.cmaAllocations.values()) for (let p = a.pfn; p < a.pfn + a.nrPages; p++) claim(p, `cma ${a.handle}`);
   check(owner.size === m.zones.reduce((n, z) => n + z.present_pages, 0), 'conservation');
+  for (const f of m.folios.values()) {
+    if (f.holders.some((h) => h.kind === 'pin' && h.longterm && s.handles.live.has(h.handle))) {
+      const mt = get_pfnblock_migratetype(m, f.pfn);
+      check(f.zone.name !== 'ZONE_MOVABLE' && mt !== 'MIGRATE_CMA' && mt !== 'MIGRATE_ISOLATE', `longterm pin on ${f.pfn}`);
+    }
+  }
+  for (const [pb, block] of m.pageblocks) check(block.migratetype !== 'MIGRATE_ISOLATE', `pageblock ${pb} left isolated`);
+  for (const vma of m.vmas.values()) {
+    vma.ptes.forEach((f, i) => {
+      if (f === null) return;
+      check(m.folios.get(f.pfn) === f, `pte ${vma.handle}[${i}] names a dead folio`);
+      check(f.holders.some((h) => h.kind === 'map' && h.vma === vma.handle && h.index === i), `pte ${vma.handle}[${i}] without holder`);
+    });
+  }
   for (const h of s.handles.live.values()) {
-    check(m.folios.get(h.folio.pfn) === h.folio, `handle ${h.handle} names a dead folio`);
-    check(h.folio.holders.filter((x) => x.handle === h.handle).length === 1, `holder of ${h.handle}`);
+    if (h.kind === 'alloc_pages' || h.kind === 'get_page') {
+      check(m.folios.get(h.folio.pfn) === h.folio, `handle ${h.handle} names a dead folio`);
+      check(h.folio.holders.filter((x) => x.kind !== 'map' && x.handle === h.handle).length === 1, `holder of ${h.handle}`);
+    } else if (h.kind === 'mmap') {
+      check(m.vmas.get(h.handle) === h.vma, `vma ${h.handle}`);
+    } else if (h.kind === 'cma_alloc') {
+      check(m.cmaAllocations.get(h.handle) === h.range, `cma ${h.handle}`);
+    } else if ('pages' in h) {
+      for (const p of h.pages) {
+        check(m.folios.get(p.folio.pfn) === p.folio, `handle ${h.handle} names a dead folio`);
+        const n = p.folio.holders.filter((x) => x.kind !== 'map' && x.handle === h.handle && 'index' in x && x.index === p.index).length;
+        check(n === 1, `holder of ${h.handle}[${p.index}]`);
+        check(p.pfn >= p.folio.pfn && p.pfn < p.folio.pfn + 2 ** p.folio.order, `pfn of ${h.handle}[${p.index}]`);
+      }
+    }
   }
 }
 
+function dropAll(s: SpecSystem): void {
+  for (const h of [...s.handles.live.keys()]) {
+    if (!s.handles.live.has(h)) continue;
+    const op: Op =
+      h[0] === 'k'
+        ? { op: 'free_pages', page: h }
+        : h[0] === 'g'
+          ? { op: 'put_page', ref: h }
+          : h[0] === 'u'
+            ? { op: 'unpin_user_pages', pin: h }
+            : h[0] === 'v'
+              ? { op: 'munmap', vma: h }
+              : { op: 'cma_release', cma: h };
+    s.apply(op);
+  }
+}
+
+const stats = new Map<string, number>();
+
+/** User memory first, so the random ops have VMAs and folios to work on. */
+const PRELUDE: readonly Op[] = [
+  { op: 'mmap', task: 1, pages: 6 },
+  { op: 'mmap', task: 1, pages: 4, folioOrder: 1 },
+  { op: 'touch', vma: 'v1', index: 0, count: 4 },
+  { op: 'touch', vma: 'v2', index: 1, count: 2 },
+];
+
 test('random op sequences keep the spec internally consistent', () => {
   fc.assert(
-    fc.property(machineArb, fc.array(rawOpArb, { maxLength: 60 }), (config, raws) => {
+    fc.property(machineArb, fc.array(rawOpArb, { maxLength: 60, size: 'medium' }), (config, raws) => {
       const s = spec(config);
       checkConsistent(s);
+      for (const op of PRELUDE) {
+        s.apply(op);
+        checkConsistent(s);
+      }
       for (const raw of raws) {
         const op = resolve(s, raw);
         const r = s.apply(op);
+        const key = `${op.op} ${typeof r.ret === 'string' ? r.ret : r.ret === 0 ? 0 : '>0'}`;
+        stats.set(key, (stats.get(key) ?? 0) + 1);
+        for (const e of s.drainEvents()) stats.set(`event ${e.kind}`, (stats.get(`event ${e.kind}`) ?? 0) + 1);
         if (op.op === 'alloc_pages' && r.ret === 0 && 'migratetype' in r && r.migratetype === 'MIGRATE_CMA') {
           // CMA only for movable requests
           check(gfp_migratetype(parseGfp(op.gfp)!) === 'MIGRATE_MOVABLE', `CMA pfn ${r.pfn} for ${op.gfp.join('|')}`);
@@ -162,13 +289,12 @@ test('random op sequences keep the spec internally consistent', () => {
         checkConsistent(s);
       }
       // dropping every handle frees every folio
-      for (const h of [...s.handles.live.keys()]) {
-        if (s.handles.live.has(h)) s.apply(h.startsWith('k') ? { op: 'free_pages', page: h } : { op: 'put_page', ref: h });
-      }
+      dropAll(s);
       checkConsistent(s);
       check(s.machine.folios.size === 0, 'folios left after dropping every handle');
       for (const z of s.machine.zones) check(z.vm_stat.NR_FREE_PAGES === z.present_pages - isolated(z), 'not all free');
     }),
     { numRuns: Number(process.env.SPEC_CONSISTENCY_RUNS ?? 300), seed: 20240611 },
   );
+  if (process.env.SPEC_CONSISTENCY_STATS) console.log([...stats].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
 });

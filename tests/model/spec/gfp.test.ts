@@ -121,7 +121,7 @@ test('__GFP_MOVABLE|__GFP_RECLAIMABLE is -EINVAL', () => {
 });
 
 test('current_gfp_context strips __GFP_MOVABLE only inside a pin scope', () => {
-  const task: Task = { tid: 1, nid: 0, mems: new Set([0]), flags: new Set() };
+  const task: Task = { tid: 1, nid: 0, mems: new Set([0]), flags: new Set(), mempolicy: null, il_prev: -1 };
   expect(current_gfp_context(task, 0x100cca)).toBe(0x100cca);
   task.flags.add('PF_MEMALLOC_PIN');
   expect(current_gfp_context(task, 0x100cca)).toBe(0x100cc2);

@@ -1,0 +1,143 @@
+// CMA areas and cma_alloc / cma_release (mm/cma.c, alloc_contig_range in mm/page_alloc.c;
+// MODEL.md "cma_alloc").
+import { GFP_BITS, GFP_COMPOSITES, ZONE_NAMES } from '../api/index.js';
+import type { CmaAllocOp, CmaReleaseOp, MachineConfig, OpResult } from '../api/index.js';
+import { add_to_free_list_tail, del_page_from_free_list } from './freelist.js';
+import { __free_one_page } from './free.js';
+import { CHAR_C, parseHandle } from './handles.js';
+import { covering_block, has_unmovable_pages, isolate_pageblock, undo_isolate_page_range } from './isolation.js';
+import { buddyListType, isBuddyHead, isFolioHead, MIGRATE_CMA, MIGRATE_ISOLATE, ORDER_MASK, PG_ANON, ZONE_MOVABLE } from './mem.js';
+import type { MemMap } from './mem.js';
+import { migrate_folio, MIGRATE_OK } from './migrate.js';
+import { err, type ImplSystem } from './system.js';
+
+const CMA_GFP = GFP_COMPOSITES.GFP_USER | GFP_BITS.__GFP_MOVABLE;
+
+export class CmaTable {
+  /** areas in config order: first pfn and pages */
+  readonly areaBase: number[] = [];
+  readonly areaPages: number[] = [];
+  /** per c number */
+  readonly area: number[] = [0];
+  readonly pfn: number[] = [0];
+  readonly count: number[] = [0];
+
+  constructor(config: MachineConfig) {
+    for (const node of config.nodes) {
+      for (const [start, pages] of node.cma ?? []) {
+        this.areaBase.push(start);
+        this.areaPages.push(pages);
+      }
+    }
+  }
+}
+
+// cma_alloc // mm/cma.c
+export function cma_alloc(sys: ImplSystem, op: CmaAllocOp): OpResult {
+  const cma = sys.cma;
+  const area = op.area;
+  const count = op.count;
+  if (!(Number.isInteger(area) && area >= 0 && area < cma.areaBase.length)) return err('-EINVAL');
+  const areaBase = cma.areaBase[area]!;
+  const areaPages = cma.areaPages[area]!;
+  if (!(Number.isInteger(count) && count >= 1 && count <= areaPages)) return err('-EINVAL');
+  const h = sys.handles;
+  for (let w = areaBase; w + count <= areaBase + areaPages; w += count) {
+    let busy = false;
+    for (let c = 1; c <= h.cCount; c++) {
+      if (h.cLive[c] === 1 && cma.pfn[c]! < w + count && w < cma.pfn[c]! + cma.count[c]!) busy = true;
+    }
+    if (busy || !alloc_contig_range(sys, w, w + count)) continue;
+    const c = h.newC();
+    cma.area[c] = area;
+    cma.pfn[c] = w;
+    cma.count[c] = count;
+    const mm = sys.mm;
+    const z = mm.zoneOf[w - mm.base]!;
+    return { ret: 0, cma: `c${c}`, pfn: w, nid: mm.zoneNid[z]!, zone: ZONE_NAMES[mm.zoneIdx[z]!]! };
+  }
+  return err('-EBUSY');
+}
+
+// alloc_contig_range(start, end, MIGRATE_CMA) // mm/page_alloc.c: true when [start, end) is ours
+function alloc_contig_range(sys: ImplSystem, startPfn: number, endPfn: number): boolean {
+  const mm = sys.mm;
+  const pbo = mm.pageblockOrder;
+  const ws = startPfn - mm.base;
+  const we = endPfn - mm.base;
+  const pbA = ws >>> pbo;
+  const pbB = (we + (1 << pbo) - 1) >>> pbo;
+  for (let pb = pbA; pb < pbB; pb++) {
+    if (has_unmovable_pages(mm, pb)) {
+      undo_isolate_page_range(mm, pbA, pb, MIGRATE_CMA);
+      return false;
+    }
+    isolate_pageblock(mm, pb);
+  }
+  // __alloc_contig_migrate_range: user folios overlapping the window, ascending pfn
+  let idx = covering_block(mm, ws, -1, true);
+  if (idx < 0) idx = ws;
+  while (idx < we) {
+    const f = mm.flags[idx]!;
+    if (isFolioHead(f)) {
+      const order = f & ORDER_MASK;
+      if ((f & PG_ANON) !== 0) {
+        const z = mm.zoneOf[idx]!;
+        // alloc_migration_target adds __GFP_HIGHMEM for a ZONE_MOVABLE source
+        const gfp = mm.zoneIdx[z] === ZONE_MOVABLE ? CMA_GFP | GFP_BITS.__GFP_HIGHMEM : CMA_GFP;
+        if (migrate_folio(sys, idx, gfp, mm.zoneNodePos[z]!, null, null) !== MIGRATE_OK) {
+          undo_isolate_page_range(mm, pbA, pbB, MIGRATE_CMA);
+          return false;
+        }
+      }
+      idx += 1 << order;
+    } else if (isBuddyHead(f)) idx += 1 << (f & ORDER_MASK);
+    else idx++;
+  }
+  // isolate_freepages_range: the window leaves the free lists, the rest of each block goes back
+  take_window(mm, pbA << pbo, pbB << pbo, ws, we);
+  undo_isolate_page_range(mm, pbA, pbB, MIGRATE_CMA);
+  return true;
+}
+
+function take_window(mm: MemMap, from: number, to: number, ws: number, we: number): void {
+  for (let idx = from; idx < to; ) {
+    const f = mm.flags[idx]!;
+    if (!isBuddyHead(f)) {
+      idx += f !== 0 ? 1 << (f & ORDER_MASK) : 1;
+      continue;
+    }
+    const order = f & ORDER_MASK;
+    const end = idx + (1 << order);
+    if (end > ws && idx < we) {
+      const z = mm.zoneOf[idx]!;
+      del_page_from_free_list(mm, idx, z, order, buddyListType(f));
+      putPieces(mm, z, idx, ws);
+      putPieces(mm, z, we, end);
+    }
+    idx = end;
+  }
+}
+
+/** free [a, b) (either bound may fall outside the block) to the ISOLATE lists as aligned blocks */
+function putPieces(mm: MemMap, z: number, a: number, b: number): void {
+  while (a < b) {
+    let o = a === 0 ? mm.maxOrder : Math.min(mm.maxOrder, 31 - Math.clz32(a & -a));
+    while (a + (1 << o) > b) o--;
+    add_to_free_list_tail(mm, a, z, o, MIGRATE_ISOLATE);
+    a += 1 << o;
+  }
+}
+
+// cma_release → free_contig_range // mm/cma.c, mm/page_alloc.c: page by page, ascending pfn
+export function cma_release(sys: ImplSystem, op: CmaReleaseOp): OpResult {
+  const c = parseHandle(op.cma, CHAR_C);
+  const h = sys.handles;
+  if (!h.liveC(c)) return err('-EBADF');
+  h.cLive[c] = 0;
+  const mm = sys.mm;
+  const start = sys.cma.pfn[c]! - mm.base;
+  const end = start + sys.cma.count[c]!;
+  for (let idx = start; idx < end; idx++) __free_one_page(mm, idx, mm.zoneOf[idx]!, 0, mm.pbType[idx >>> mm.pageblockOrder]!, false);
+  return { ret: 0 };
+}

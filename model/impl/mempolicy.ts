@@ -1,0 +1,95 @@
+// struct mempolicy and its rules (mm/mempolicy.c, MODEL.md "Mempolicy"): mpol_new with
+// mpol_set_nodemask, the node a fault or a policy-driven migration target goes to, and
+// mpol_rebind_nodemask for a cpuset change.
+import type { IdIndex } from './idindex.js';
+import { NodeMask } from './zonelist.js';
+
+// enum mempolicy_mode, include/uapi/linux/mempolicy.h
+export const MPOL_DEFAULT = 0;
+export const MPOL_PREFERRED = 1;
+export const MPOL_BIND = 2;
+export const MPOL_INTERLEAVE = 3;
+export const MPOL_LOCAL = 4;
+export const MPOL_NAMES = ['MPOL_DEFAULT', 'MPOL_PREFERRED', 'MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_LOCAL'] as const;
+
+export interface Mempolicy {
+  readonly mode: number;
+  /** pol->nodes as nids, ascending */
+  nodes: number[];
+  /** the same as node positions (the allocator's nodemask) */
+  mask: NodeMask;
+  /** pol->w.cpuset_mems_allowed as nids, ascending */
+  cpusetMems: number[];
+}
+
+export function mpolMode(name: string): number {
+  return (MPOL_NAMES as readonly string[]).indexOf(name);
+}
+
+/** the world mpol_new / mpol_set_nodemask look at */
+export interface NodeWorld {
+  readonly nrNodes: number;
+  readonly nodePos: IdIndex;
+  /** node_states[N_MEMORY] by position */
+  hasMemory(pos: number): boolean;
+}
+
+const sortNum = (a: number, b: number): number => a - b;
+
+// mpol_new + mpol_set_nodemask // mm/mempolicy.c: a policy, null for MPOL_DEFAULT, or -1 (-EINVAL)
+export function mpol_new(world: NodeWorld, mode: number, nodesIn: readonly number[] | undefined, cpusetMems: readonly number[]): Mempolicy | null | -1 {
+  if (mode < 0) return -1;
+  const given = nodesIn !== undefined && nodesIn.length > 0;
+  if (mode === MPOL_DEFAULT) return given ? -1 : null;
+  if (mode === MPOL_LOCAL && given) return -1;
+  if (!given && (mode === MPOL_BIND || mode === MPOL_INTERLEAVE)) return -1;
+  if (mode === MPOL_LOCAL || (mode === MPOL_PREFERRED && !given)) {
+    // the kernel leaves cpuset_mems_allowed empty for a local policy
+    return { mode: MPOL_LOCAL, nodes: [], mask: new NodeMask(world.nrNodes), cpusetMems: [] };
+  }
+  const allowed = new Set(cpusetMems);
+  const nodes: number[] = [];
+  for (const nid of new Set(nodesIn)) {
+    const p = world.nodePos.get(nid);
+    if (p >= 0 && world.hasMemory(p) && allowed.has(nid)) nodes.push(nid);
+  }
+  if (nodes.length === 0) return -1;
+  nodes.sort(sortNum);
+  // mpol_new_preferred: only the first node of the mask
+  if (mode === MPOL_PREFERRED) nodes.length = 1;
+  return { mode, nodes, mask: maskFrom(world, nodes), cpusetMems: [...cpusetMems] };
+}
+
+function maskFrom(world: NodeWorld, nids: readonly number[]): NodeMask {
+  const m = new NodeMask(world.nrNodes);
+  for (const nid of nids) {
+    const p = world.nodePos.get(nid);
+    if (p >= 0) m.set(p);
+  }
+  return m;
+}
+
+// next_node_in // include/linux/nodemask.h: the first node of the mask after `prev`, wrapping
+export function next_node_in(nodes: readonly number[], prev: number): number {
+  for (let i = 0; i < nodes.length; i++) if (nodes[i]! > prev) return nodes[i]!;
+  return nodes[0]!;
+}
+
+// mpol_rebind_nodemask // mm/mempolicy.c: nodes_remap(nodes, cpuset_mems_allowed, new)
+export function mpol_rebind_nodemask(world: NodeWorld, pol: Mempolicy, newMems: readonly number[]): void {
+  if (pol.mode === MPOL_LOCAL || pol.mode === MPOL_DEFAULT) return;
+  if (pol.mode === MPOL_PREFERRED) {
+    pol.cpusetMems = [...newMems]; // mpol_rebind_preferred
+    return;
+  }
+  const out = new Set<number>();
+  for (const nid of pol.nodes) {
+    const i = pol.cpusetMems.indexOf(nid);
+    out.add(i < 0 ? nid : newMems[i % newMems.length]!);
+  }
+  let nodes = [...out].sort(sortNum);
+  if (nodes.length === 0) nodes = [...newMems];
+  pol.nodes = nodes;
+  pol.mask = maskFrom(world, nodes);
+  pol.cpusetMems = [...newMems];
+}

@@ -1,0 +1,107 @@
+// Folio migration (mm/migrate.c), as docs/MODEL.md "Migration" fixes it: a folio moves only when
+// its only references are its mappings; the target has the same order, the mappings follow, the
+// source is freed. Also move_pages(2) for one page.
+import { GFP_BITS, GFP_COMPOSITES, type Errno, type MigrateReason } from '../api/index.js';
+import { __alloc_pages, type Allocated } from './alloc.js';
+import { folio_ref_count, folioMapped, type Folio, type Holder } from './folio.js';
+import { emit, findNode, nodeHasMemory, type Machine, type Node, type Task } from './machine.js';
+import { __folio_put, prep_new_page } from './pageref.js';
+import type { Vma } from './vma.js';
+
+/** struct migration_target_control (mm/internal.h), plus the task whose context and cpuset apply. */
+export interface MigrationTarget {
+  readonly task: Task;
+  readonly gfp: number;
+  readonly preferred: Node;
+  readonly nodemask: ReadonlySet<number> | undefined;
+}
+
+/** A task for kernel-context allocations (offline, cma): no pin scope, every node allowed. */
+export function kernelContext(machine: Machine): Task {
+  return {
+    tid: 0,
+    nid: machine.nodes[0]?.nid ?? 0,
+    mems: new Set(machine.nodes.map((n) => n.nid)),
+    flags: new Set(),
+    mempolicy: null,
+    il_prev: -1,
+  };
+}
+
+/** alloc_migration_target (mm/migrate.c): a same-order folio from the target's zonelist walk. */
+export function alloc_migration_target(machine: Machine, source: Folio, mtc: MigrationTarget): Allocated | undefined {
+  return __alloc_pages(machine, mtc.task, mtc.gfp, source.order, mtc.preferred, mtc.nodemask);
+}
+
+/**
+ * Whether the folio's only references are its mappings (folio_expected_ref_count after unmap):
+ * `_refcount` equals the mapped pages, and it is mapped at all (a kernel folio never migrates).
+ */
+export function folioMigratable(folio: Folio): boolean {
+  const mapped = folioMapped(folio);
+  return mapped > 0 && folio_ref_count(folio) === mapped;
+}
+
+export type MigrateOutcome = { readonly ok: true; readonly folio: Folio } | { readonly ok: false; readonly why: 'refs' | 'nomem' };
+
+/**
+ * migrate_pages for one folio (mm/migrate.c: migrate_folio_unmap, move_to_new_folio,
+ * remove_migration_ptes). The reference check comes first, then the target is allocated (chosen
+ * lazily by `target`, so a policy cursor only moves when a target is needed).
+ */
+export function migrate_folio(
+  machine: Machine,
+  source: Folio,
+  reason: MigrateReason,
+  target: () => MigrationTarget,
+): MigrateOutcome {
+  if (!folioMigratable(source)) {
+    emit(machine, { kind: 'migrate-failed', reason, why: 'refs' });
+    return { ok: false, why: 'refs' };
+  }
+  const page = alloc_migration_target(machine, source, target());
+  if (page === undefined) {
+    emit(machine, { kind: 'migrate-failed', reason, why: 'nomem' });
+    return { ok: false, why: 'nomem' };
+  }
+  const maps = source.holders.filter((h): h is Extract<Holder, { kind: 'map' }> => h.kind === 'map');
+  const dst = prep_new_page(machine, page.zone, page.pfn, source.order, true, [...maps]);
+  for (const h of maps) {
+    const vma = machine.vmas.get(h.vma);
+    if (vma !== undefined) vma.ptes[h.index] = dst;
+  }
+  source.holders.splice(0, source.holders.length, ...source.holders.filter((h) => h.kind !== 'map'));
+  // The source's references are gone with its mappings; any other holder could only be left over
+  // from a wrapped count, and dies with the source.
+  __folio_put(machine, source);
+  emit(machine, {
+    kind: 'migrate',
+    reason,
+    fromZone: source.zone.name,
+    toZone: dst.zone.name,
+    remote: dst.zone.nid !== source.zone.nid,
+  });
+  return { ok: true, folio: dst };
+}
+
+/**
+ * move_pages(2) for one page (mm/migrate.c do_pages_move → add_folio_for_migration →
+ * do_move_pages_to_node): the checks of docs/MODEL.md, then the status.
+ */
+export function move_pages(machine: Machine, vma: Vma, index: number, nid: number): { ret: 0; status: number | Errno } | Errno {
+  if (!Number.isInteger(index) || index < 0 || index >= vma.pages) return '-EFAULT';
+  const node = findNode(machine, nid);
+  if (node === undefined || !nodeHasMemory(machine, nid)) return '-ENODEV';
+  if (!vma.task.mems.has(nid)) return '-EACCES';
+  const folio = vma.ptes[index];
+  if (folio === null || folio === undefined) return { ret: 0, status: '-ENOENT' };
+  if (folio.zone.nid === nid) return { ret: 0, status: nid };
+  const outcome = migrate_folio(machine, folio, 'move_pages', () => ({
+    task: vma.task,
+    gfp: GFP_COMPOSITES.GFP_HIGHUSER_MOVABLE | GFP_BITS.__GFP_THISNODE,
+    preferred: node,
+    nodemask: undefined,
+  }));
+  if (outcome.ok) return { ret: 0, status: outcome.folio.zone.nid };
+  return { ret: 0, status: outcome.why === 'refs' ? '-EBUSY' : '-ENOMEM' };
+}

@@ -1,0 +1,387 @@
+import { test, expect } from 'vitest';
+import { FOLL_FLAGS, type GupOpName, type MachineConfig } from '../../../model/api/index.js';
+import { GUP_ENTRY_FLAGS, is_valid_gup_args, parseFollFlags } from '../../../model/spec/gup.js';
+import { INT_MAX } from '../../../model/spec/folio.js';
+import { lists, run, spec, zoneOf } from './helpers.js';
+
+/** node 0: ZONE_NORMAL [0,8), ZONE_MOVABLE [8,16); maxOrder 2, pageblock order 1. */
+const movable: MachineConfig = {
+  maxOrder: 2,
+  pageblockOrder: 1,
+  nodes: [{ nid: 0, zones: { ZONE_NORMAL: [0, 8], ZONE_MOVABLE: [8, 8] } }],
+};
+/** node 0: ZONE_DMA32 [0,4), ZONE_NORMAL [4,8) all CMA. */
+const cmaNormal: MachineConfig = {
+  maxOrder: 2,
+  pageblockOrder: 1,
+  nodes: [{ nid: 0, zones: { ZONE_DMA32: [0, 4], ZONE_NORMAL: [4, 4] }, cma: [[4, 4]] }],
+};
+
+test('is_valid_gup_args and the entry points flags', () => {
+  const F = FOLL_FLAGS;
+  expect(GUP_ENTRY_FLAGS).toEqual({
+    get_user_pages: F.FOLL_TOUCH | F.FOLL_GET,
+    get_user_pages_fast: F.FOLL_GET,
+    pin_user_pages: F.FOLL_PIN | F.FOLL_TOUCH,
+    pin_user_pages_fast: F.FOLL_PIN,
+  });
+  expect(parseFollFlags(['FOLL_WRITE', 'FOLL_LONGTERM'])).toBe(0x101);
+  expect(parseFollFlags(['FOLL_NOPE'])).toBeUndefined();
+  expect(is_valid_gup_args(F.FOLL_WRITE, F.FOLL_PIN)).toBe(0x80001);
+  expect(is_valid_gup_args(F.FOLL_PIN, 0)).toBeUndefined(); // internal flag from the caller
+  expect(is_valid_gup_args(F.FOLL_TOUCH, F.FOLL_GET)).toBeUndefined();
+  expect(is_valid_gup_args(F.FOLL_GET, F.FOLL_PIN)).toBeUndefined();
+  expect(is_valid_gup_args(F.FOLL_LONGTERM, F.FOLL_GET)).toBeUndefined();
+  expect(is_valid_gup_args(F.FOLL_LONGTERM | F.FOLL_PCI_P2PDMA, F.FOLL_PIN)).toBeUndefined();
+  expect(is_valid_gup_args(F.FOLL_LONGTERM, F.FOLL_PIN)).toBe(0x80100);
+});
+
+test('argument table per entry point (gup.md §2.1–2.2)', () => {
+  const cases: [GupOpName, string[], number | string][] = [
+    ['get_user_pages', [], 1],
+    ['get_user_pages', ['FOLL_GET'], 1],
+    ['get_user_pages', ['FOLL_ANON'], 1],
+    ['get_user_pages', ['FOLL_PIN'], '-EINVAL'],
+    ['get_user_pages', ['FOLL_LONGTERM'], '-EINVAL'],
+    ['get_user_pages', ['FOLL_TOUCH'], '-EINVAL'],
+    ['get_user_pages', ['FOLL_BOGUS'], '-EINVAL'],
+    ['get_user_pages_fast', [], 1],
+    ['get_user_pages_fast', ['FOLL_WRITE', 'FOLL_NOFAULT'], 1],
+    ['get_user_pages_fast', ['FOLL_PIN'], '-EINVAL'],
+    ['get_user_pages_fast', ['FOLL_LONGTERM'], '-EINVAL'],
+    ['get_user_pages_fast', ['FOLL_ANON'], '-EINVAL'],
+    ['get_user_pages_fast', ['FOLL_DUMP'], '-EINVAL'],
+    ['pin_user_pages', [], 1],
+    ['pin_user_pages', ['FOLL_LONGTERM'], 1],
+    ['pin_user_pages', ['FOLL_ANON'], 1],
+    ['pin_user_pages', ['FOLL_GET'], 0],
+    ['pin_user_pages', ['FOLL_PIN'], 0],
+    ['pin_user_pages', ['FOLL_LONGTERM', 'FOLL_PCI_P2PDMA'], 0],
+    ['pin_user_pages', ['FOLL_BOGUS'], 0],
+    ['pin_user_pages_fast', [], 1],
+    ['pin_user_pages_fast', ['FOLL_LONGTERM', 'FOLL_WRITE'], 1],
+    ['pin_user_pages_fast', ['FOLL_GET'], '-EINVAL'],
+    ['pin_user_pages_fast', ['FOLL_PIN'], '-EINVAL'],
+    ['pin_user_pages_fast', ['FOLL_ANON'], '-EINVAL'],
+    ['pin_user_pages_fast', ['FOLL_LONGTERM', 'FOLL_PCI_P2PDMA'], '-EINVAL'],
+  ];
+  for (const [op, gup_flags, ret] of cases) {
+    const s = spec(movable);
+    run(s, [
+      { op: 'mmap', task: 1, pages: 2 },
+      { op: 'touch', vma: 'v1', index: 0 },
+    ]);
+    const before = s.snapshot();
+    const r = s.apply({ op, vma: 'v1', index: 0, nr: 1, gup_flags });
+    expect([op, gup_flags, r.ret]).toEqual([op, gup_flags, ret]);
+    if (typeof ret === 'string' || ret === 0) {
+      expect(r).toEqual({ ret });
+      expect(s.snapshot()).toEqual(before);
+    }
+  }
+});
+
+test('-EBADF, nr 0, -EFAULT outside the VMA and a partial count at the VMA end', () => {
+  const s = spec(movable);
+  run(s, [{ op: 'mmap', task: 1, pages: 4 }]);
+  expect(s.apply({ op: 'get_user_pages', vma: 'v9', index: 0, nr: 1, gup_flags: [] })).toEqual({ ret: '-EBADF' });
+  expect(s.apply({ op: 'get_user_pages', vma: 'v1', index: 0, nr: 0, gup_flags: [] })).toEqual({ ret: 0 });
+  expect(s.apply({ op: 'get_user_pages', vma: 'v1', index: 0, nr: -1, gup_flags: [] })).toEqual({ ret: '-EINVAL' });
+  expect(s.apply({ op: 'get_user_pages', vma: 'v1', index: 4, nr: 1, gup_flags: [] })).toEqual({ ret: '-EFAULT' });
+  expect(s.apply({ op: 'pin_user_pages_fast', vma: 'v1', index: -1, nr: 1, gup_flags: [] })).toEqual({ ret: '-EFAULT' });
+  expect(s.snapshot().folios).toEqual([]);
+  // pages 2 and 3 are faulted in (ZONE_MOVABLE 8, then 9) and taken; the walk stops at the VMA end
+  expect(s.apply({ op: 'get_user_pages', vma: 'v1', index: 2, nr: 5, gup_flags: [] })).toEqual({
+    ret: 2,
+    ref: 'g1',
+    pages: [
+      { index: 2, pfn: 8, nid: 0, zone: 'ZONE_MOVABLE', migrated: false },
+      { index: 3, pfn: 9, nid: 0, zone: 'ZONE_MOVABLE', migrated: false },
+    ],
+  });
+  expect(s.snapshot().handles).toEqual([
+    { handle: 'v1', pfns: [] },
+    { handle: 'g1', pfns: [8, 9] },
+  ]);
+  expect(s.snapshot().folios.map((f) => [f.pfn, f.refcount, f.mapped])).toEqual([
+    [8, 2, 1],
+    [9, 2, 1],
+  ]);
+  // the fast variant: the fast walk takes page 2 and 3, then hands index 4 to the slow path (-EFAULT)
+  s.drainEvents();
+  expect(s.apply({ op: 'get_user_pages_fast', vma: 'v1', index: 2, nr: 3, gup_flags: [] })).toMatchObject({ ret: 2, ref: 'g2' });
+  expect(s.drainEvents()).toEqual([{ kind: 'gup-fast-fallback' }]);
+  expect(s.apply({ op: 'put_page', ref: 'g1' })).toEqual({ ret: 0 });
+  expect(s.apply({ op: 'query', vma: 'v1', index: 3 })).toMatchObject({ pfn: 9, refcount: 2, mapped: 1 });
+});
+
+test('FOLL_NOFAULT: a page that is not present is -EFAULT; the present prefix is returned', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 2 },
+    { op: 'touch', vma: 'v1', index: 0 },
+  ]);
+  expect(s.apply({ op: 'get_user_pages', vma: 'v1', index: 1, nr: 1, gup_flags: ['FOLL_NOFAULT'] })).toEqual({ ret: '-EFAULT' });
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 2, gup_flags: ['FOLL_NOFAULT'] })).toEqual({
+    ret: 1,
+    pin: 'u1',
+    pages: [{ index: 0, pfn: 8, nid: 0, zone: 'ZONE_MOVABLE', migrated: false }],
+  });
+  expect(s.snapshot().vmas[0]!.ptes).toEqual([8, null]);
+});
+
+test('pin bias: small folio +1024, large folio +1 and _pincount; exact holders', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'mmap', task: 1, pages: 4, folioOrder: 2 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'touch', vma: 'v2', index: 0, count: 4 },
+  ]);
+  s.drainEvents();
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toMatchObject({ ret: 1, pin: 'u1' });
+  expect(s.apply({ op: 'pin_user_pages_fast', vma: 'v2', index: 1, nr: 2, gup_flags: [] })).toMatchObject({
+    ret: 2,
+    pin: 'u2',
+    pages: [
+      { index: 1, pfn: 13 },
+      { index: 2, pfn: 14 },
+    ],
+  });
+  expect(s.apply({ op: 'get_user_pages', vma: 'v2', index: 3, nr: 1, gup_flags: [] })).toMatchObject({ ret: 1, ref: 'g1' });
+  expect(s.drainEvents()).toEqual([
+    { kind: 'pin', large: false },
+    { kind: 'pin', large: true },
+    { kind: 'pin', large: true },
+  ]);
+  expect(s.apply({ op: 'query', vma: 'v1', index: 0 })).toMatchObject({ pfn: 8, order: 0, refcount: 1025, pincount: 0, maybe_dma_pinned: true, mapped: 1 });
+  expect(s.apply({ op: 'query', vma: 'v2', index: 0 })).toMatchObject({ pfn: 12, order: 2, refcount: 7, pincount: 2, maybe_dma_pinned: true, mapped: 4 });
+  expect(s.drainEvents()).toEqual([]);
+  expect(s.holders()).toEqual([
+    { pfn: 8, order: 0, kernel: 0, mapped: 1, gets: 0, pins: 1, longtermPins: 0 },
+    { pfn: 12, order: 2, kernel: 0, mapped: 4, gets: 1, pins: 2, longtermPins: 0 },
+  ]);
+  expect(s.snapshot().folios).toEqual([
+    { pfn: 8, order: 0, nid: 0, zone: 'ZONE_MOVABLE', refcount: 1025, pincount: 0, mapped: 1 },
+    { pfn: 12, order: 2, nid: 0, zone: 'ZONE_MOVABLE', refcount: 7, pincount: 2, mapped: 4 },
+  ]);
+  expect(s.apply({ op: 'unpin_user_pages', pin: 'u2' })).toEqual({ ret: 0 });
+  expect(s.apply({ op: 'unpin_user_pages', pin: 'u2' })).toEqual({ ret: '-EBADF' });
+  expect(s.apply({ op: 'unpin_user_pages', pin: 'g1' })).toEqual({ ret: '-EBADF' });
+  expect(s.apply({ op: 'put_page', ref: 'u1' })).toEqual({ ret: '-EBADF' });
+  expect(s.apply({ op: 'query', vma: 'v2', index: 0 })).toMatchObject({ refcount: 5, pincount: 0, maybe_dma_pinned: false });
+  expect(s.apply({ op: 'unpin_user_pages', pin: 'u1' })).toEqual({ ret: 0 });
+  expect(s.apply({ op: 'query', vma: 'v1', index: 0 })).toMatchObject({ refcount: 1, maybe_dma_pinned: false });
+});
+
+test('overflow: the grab that crosses INT_MAX succeeds, the next one is refused with -ENOMEM', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'get_page', vma: 'v1', index: 0, times: INT_MAX - 1024 }, // 1 + 2^31-1025 = INT_MAX - 1023
+  ]);
+  s.drainEvents();
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toMatchObject({ ret: 1, pin: 'u1' });
+  expect(s.drainEvents()).toEqual([{ kind: 'refcount-wrap' }, { kind: 'pin', large: false }]);
+  expect(s.apply({ op: 'query', vma: 'v1', index: 0 })).toMatchObject({ refcount: -2147483648, maybe_dma_pinned: true });
+  const before = s.snapshot();
+  s.drainEvents();
+  expect(s.apply({ op: 'get_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toEqual({ ret: '-ENOMEM' });
+  expect(s.drainEvents()).toEqual([{ kind: 'grab-refused' }]);
+  expect(s.apply({ op: 'pin_user_pages_fast', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toEqual({ ret: '-ENOMEM' });
+  expect(s.drainEvents()).toEqual([{ kind: 'gup-fast-fallback' }, { kind: 'grab-refused' }]);
+  expect(s.snapshot()).toEqual(before);
+});
+
+test('after get_page of 2^31-1 the count is negative and every grab is refused', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+  ]);
+  expect(s.apply({ op: 'get_page', vma: 'v1', index: 0, times: INT_MAX })).toEqual({ ret: 0, ref: 'g1' });
+  expect(s.apply({ op: 'query', vma: 'v1', index: 0 })).toMatchObject({ refcount: -2147483648 });
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toEqual({ ret: '-ENOMEM' });
+  expect(s.apply({ op: 'get_user_pages_fast', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toEqual({ ret: '-ENOMEM' });
+  expect(s.apply({ op: 'put_page', ref: 'g1' })).toEqual({ ret: 0 });
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toMatchObject({ ret: 1, pin: 'u1' });
+});
+
+test('unpin after munmap frees the unmapped folio (freed-unmapped)', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] },
+    { op: 'munmap', vma: 'v1' },
+  ]);
+  expect(s.snapshot().folios).toEqual([{ pfn: 8, order: 0, nid: 0, zone: 'ZONE_MOVABLE', refcount: 1024, pincount: 0, mapped: 0 }]);
+  expect(s.snapshot().vmas).toEqual([]);
+  expect(s.snapshot().handles).toEqual([{ handle: 'u1', pfns: [8] }]);
+  s.drainEvents();
+  expect(s.apply({ op: 'unpin_user_pages', pin: 'u1' })).toEqual({ ret: 0 });
+  expect(s.drainEvents()).toEqual([
+    { kind: 'merge', order: 1 },
+    { kind: 'merge', order: 2 },
+    { kind: 'freed-unmapped' },
+  ]);
+  expect(s.snapshot().folios).toEqual([]);
+  expect(lists(zoneOf(s, 0, 'ZONE_MOVABLE'), 'MIGRATE_MOVABLE')).toEqual([[], [], [8, 12]]);
+});
+
+test('FOLL_LONGTERM migrates a folio out of ZONE_MOVABLE before pinning it', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+  ]);
+  s.drainEvents();
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toEqual({
+    ret: 1,
+    pin: 'u1',
+    pages: [{ index: 0, pfn: 0, nid: 0, zone: 'ZONE_NORMAL', migrated: true }],
+  });
+  expect(s.drainEvents()).toEqual([
+    { kind: 'pin', large: false },
+    { kind: 'longterm-unpinnable', why: 'ZONE_MOVABLE' },
+    { kind: 'expand', fromOrder: 2, toOrder: 0 },
+    { kind: 'fallback', from: 'MIGRATE_UNMOVABLE', to: 'MIGRATE_MOVABLE' },
+    { kind: 'merge', order: 1 },
+    { kind: 'merge', order: 2 },
+    { kind: 'migrate', reason: 'longterm', fromZone: 'ZONE_MOVABLE', toZone: 'ZONE_NORMAL', remote: false },
+    { kind: 'pin', large: false },
+  ]);
+  expect(s.holders()).toEqual([{ pfn: 0, order: 0, kernel: 0, mapped: 1, gets: 0, pins: 1, longtermPins: 1 }]);
+  expect(s.snapshot().folios).toEqual([{ pfn: 0, order: 0, nid: 0, zone: 'ZONE_NORMAL', refcount: 1025, pincount: 0, mapped: 1 }]);
+  expect(s.snapshot().vmas[0]!.ptes).toEqual([0]);
+  expect(lists(zoneOf(s, 0, 'ZONE_MOVABLE'), 'MIGRATE_MOVABLE')).toEqual([[], [], [8, 12]]);
+  expect(s.machine.tasks[0]!.flags.has('PF_MEMALLOC_PIN')).toBe(false);
+});
+
+test('FOLL_LONGTERM migrates a folio out of CMA (the target lands outside CMA)', () => {
+  const s = spec(cmaNormal);
+  expect(run(s, [{ op: 'mmap', task: 1, pages: 1 }, { op: 'touch', vma: 'v1', index: 0 }])[1]).toEqual({
+    ret: 0,
+    pages: [{ index: 0, pfn: 4, nid: 0, zone: 'ZONE_NORMAL' }],
+  });
+  s.drainEvents();
+  expect(s.apply({ op: 'pin_user_pages_fast', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toEqual({
+    ret: 1,
+    pin: 'u1',
+    pages: [{ index: 0, pfn: 0, nid: 0, zone: 'ZONE_DMA32', migrated: true }],
+  });
+  expect(s.drainEvents()).toEqual([
+    { kind: 'gup-fast-fallback' },
+    { kind: 'pin', large: false },
+    { kind: 'longterm-unpinnable', why: 'MIGRATE_CMA' },
+    { kind: 'expand', fromOrder: 2, toOrder: 0 },
+    { kind: 'fallback', from: 'MIGRATE_UNMOVABLE', to: 'MIGRATE_MOVABLE' },
+    { kind: 'merge', order: 1 },
+    { kind: 'merge', order: 2 },
+    { kind: 'migrate', reason: 'longterm', fromZone: 'ZONE_NORMAL', toZone: 'ZONE_DMA32', remote: false },
+    { kind: 'pin', large: false },
+  ]);
+  expect(lists(zoneOf(s, 0, 'ZONE_NORMAL'), 'MIGRATE_CMA')).toEqual([[], [], [4]]);
+  expect(s.snapshot().zones[1]).toMatchObject({ zone: 'ZONE_NORMAL', nrFreePages: 4, nrFreeCmaPages: 4 });
+});
+
+test('faults inside the pin scope land outside ZONE_MOVABLE and CMA; the scope ends with the call', () => {
+  const a = spec(movable);
+  run(a, [{ op: 'mmap', task: 1, pages: 2 }]);
+  a.drainEvents();
+  expect(a.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toEqual({
+    ret: 1,
+    pin: 'u1',
+    pages: [{ index: 0, pfn: 0, nid: 0, zone: 'ZONE_NORMAL', migrated: false }],
+  });
+  expect(a.drainEvents()).toEqual([
+    { kind: 'expand', fromOrder: 2, toOrder: 0 },
+    { kind: 'fallback', from: 'MIGRATE_UNMOVABLE', to: 'MIGRATE_MOVABLE' },
+    { kind: 'fault', order: 0 },
+    { kind: 'pin', large: false },
+  ]);
+  expect(a.apply({ op: 'touch', vma: 'v1', index: 1 })).toEqual({ ret: 0, pages: [{ index: 1, pfn: 8, nid: 0, zone: 'ZONE_MOVABLE' }] });
+
+  const c = spec(cmaNormal);
+  run(c, [{ op: 'mmap', task: 1, pages: 2 }]);
+  expect(c.apply({ op: 'pin_user_pages_fast', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toMatchObject({
+    ret: 1,
+    pages: [{ index: 0, pfn: 0, zone: 'ZONE_DMA32', migrated: false }],
+  });
+  expect(c.apply({ op: 'touch', vma: 'v1', index: 1 })).toEqual({ ret: 0, pages: [{ index: 1, pfn: 4, nid: 0, zone: 'ZONE_NORMAL' }] });
+});
+
+test('FOLL_LONGTERM with an extra get: -ENOMEM and nothing pinned', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'get_page', vma: 'v1', index: 0 },
+  ]);
+  const before = s.snapshot();
+  s.drainEvents();
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toEqual({ ret: '-ENOMEM' });
+  expect(s.drainEvents()).toEqual([
+    { kind: 'pin', large: false },
+    { kind: 'longterm-unpinnable', why: 'ZONE_MOVABLE' },
+    { kind: 'migrate-failed', reason: 'longterm', why: 'refs' },
+    { kind: 'longterm-failed', ret: '-ENOMEM' },
+  ]);
+  expect(s.snapshot()).toEqual(before);
+  expect(s.holders()).toEqual([{ pfn: 8, order: 0, kernel: 0, mapped: 1, gets: 1, pins: 0, longtermPins: 0 }]);
+  // the next u handle is still u1
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toMatchObject({ ret: 1, pin: 'u1' });
+});
+
+test('pin_user_pages_fast(FOLL_LONGTERM) returns the pinnable prefix when the slow path fails', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 2 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] }, // moves page 0 to pfn 0
+    { op: 'unpin_user_pages', pin: 'u1' },
+    { op: 'touch', vma: 'v1', index: 1 }, // pfn 8, ZONE_MOVABLE
+    { op: 'get_page', vma: 'v1', index: 1 },
+  ]);
+  s.drainEvents();
+  expect(s.apply({ op: 'pin_user_pages_fast', vma: 'v1', index: 0, nr: 2, gup_flags: ['FOLL_LONGTERM'] })).toEqual({
+    ret: 1,
+    pin: 'u2',
+    pages: [{ index: 0, pfn: 0, nid: 0, zone: 'ZONE_NORMAL', migrated: false }],
+  });
+  expect(s.drainEvents()).toEqual([
+    { kind: 'pin', large: false },
+    { kind: 'gup-fast-fallback' },
+    { kind: 'pin', large: false },
+    { kind: 'longterm-unpinnable', why: 'ZONE_MOVABLE' },
+    { kind: 'migrate-failed', reason: 'longterm', why: 'refs' },
+    { kind: 'longterm-failed', ret: '-ENOMEM' },
+  ]);
+  expect(s.holders()).toEqual([
+    { pfn: 0, order: 0, kernel: 0, mapped: 1, gets: 0, pins: 1, longtermPins: 1 },
+    { pfn: 8, order: 0, kernel: 0, mapped: 1, gets: 1, pins: 0, longtermPins: 0 },
+  ]);
+});
+
+test('FOLL_LONGTERM on a large folio: migrated whole, pages pinned with _pincount', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 4, folioOrder: 1 },
+    { op: 'touch', vma: 'v1', index: 0, count: 4 },
+  ]);
+  expect(s.snapshot().vmas[0]!.ptes).toEqual([8, 9, 10, 11]);
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 1, nr: 2, gup_flags: ['FOLL_LONGTERM'] })).toEqual({
+    ret: 2,
+    pin: 'u1',
+    pages: [
+      { index: 1, pfn: 1, nid: 0, zone: 'ZONE_NORMAL', migrated: true },
+      { index: 2, pfn: 2, nid: 0, zone: 'ZONE_NORMAL', migrated: true },
+    ],
+  });
+  expect(s.snapshot().vmas[0]!.ptes).toEqual([0, 1, 2, 3]);
+  expect(s.snapshot().folios.map((f) => [f.pfn, f.order, f.refcount, f.pincount, f.mapped])).toEqual([
+    [0, 1, 3, 1, 2],
+    [2, 1, 3, 1, 2],
+  ]);
+});
