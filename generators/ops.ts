@@ -3,34 +3,14 @@
 // state right before it runs, so a shrunk sequence stays valid. A swarm mask (a random subset of op
 // kinds per run) keeps rare paths reachable.
 import fc from 'fast-check';
+import { OP_NAMES } from '../model/api/index.js';
 import type { Handle, MachineConfig, Op, OpName, Snapshot } from '../model/api/index.js';
 
-export const OP_KINDS: readonly OpName[] = [
-  'alloc_pages',
-  'free_pages',
-  'get_page',
-  'put_page',
-  'query',
-  'mmap',
-  'touch',
-  'munmap',
-  'get_user_pages',
-  'get_user_pages_fast',
-  'pin_user_pages',
-  'pin_user_pages_fast',
-  'unpin_user_pages',
-  'set_mempolicy',
-  'mbind',
-  'set_cpuset_mems',
-  'move_pages',
-  'online_pages',
-  'offline_pages',
-  'cma_alloc',
-  'cma_release',
-];
+/** Every op kind, in the API's order (KIND_WEIGHTS follows it). */
+export const OP_KINDS: readonly OpName[] = OP_NAMES;
 
-/** How often each kind is drawn (same order as OP_KINDS). */
-const KIND_WEIGHTS: readonly number[] = [4, 2, 2, 2, 1, 3, 4, 2, 1, 1, 4, 3, 3, 2, 1, 1, 1, 1, 2, 1, 1];
+/** How often each kind is drawn (same order as OP_KINDS; a test checks the lengths agree). */
+export const KIND_WEIGHTS: readonly number[] = [4, 2, 2, 2, 1, 3, 4, 2, 1, 1, 4, 3, 3, 2, 1, 1, 1, 1, 2, 1, 1];
 
 /** Kinds every swarm mix keeps: the creators of kernel pages and of VMAs. */
 const ALWAYS = [OP_KINDS.indexOf('alloc_pages'), OP_KINDS.indexOf('mmap'), OP_KINDS.indexOf('touch')];

@@ -1,6 +1,6 @@
 // Generated ops resolve their targets by position in the live state.
 import { expect, test } from 'vitest';
-import { concretize, OP_KINDS, type RawOp } from '../../generators/ops.js';
+import { concretize, KIND_WEIGHTS, OP_KINDS, type RawOp } from '../../generators/ops.js';
 import type { MachineConfig, Snapshot } from '../../model/api/index.js';
 
 const machine: MachineConfig = {
@@ -77,4 +77,9 @@ test('an op with no target is dropped, and a kind outside the swarm maps into it
   expect(concretize(raw({ kind: k('put_page') }), all, machine, empty)).toBeUndefined();
   expect(concretize(raw({ kind: k('touch') }), all, machine, empty)).toBeUndefined();
   expect(concretize(raw({ kind: 3 }), [0, 1], machine, snap)).toEqual({ op: 'free_pages', page: 'k1' });
+});
+
+test('every op kind has a weight', () => {
+  expect(KIND_WEIGHTS.length).toBe(OP_KINDS.length);
+  expect(KIND_WEIGHTS.every((w) => w > 0)).toBe(true);
 });
