@@ -10,7 +10,13 @@ import type { Handle, MachineConfig, Op, OpName, Snapshot } from '../model/api/i
 export const OP_KINDS: readonly OpName[] = OP_NAMES;
 
 /** How often each kind is drawn (same order as OP_KINDS; a test checks the lengths agree). */
-export const KIND_WEIGHTS: readonly number[] = [4, 2, 2, 2, 1, 3, 4, 2, 1, 1, 4, 3, 3, 2, 1, 1, 1, 1, 2, 1, 1];
+export const KIND_WEIGHTS: readonly number[] = [4, 2, 2, 2, 1, 3, 4, 2, 1, 1, 4, 3, 3, 2, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1];
+
+/**
+ * Weights for the private-node profiles: more policy, placement and ops changes, so folios reach a
+ * private node (MPOL_F_PRIVATE faults, migrate_to) and then meet the NP_OPS rules on the way out.
+ */
+export const PRIVATE_KIND_WEIGHTS: readonly number[] = [3, 1, 1, 1, 1, 3, 5, 1, 1, 1, 4, 3, 2, 4, 3, 1, 3, 1, 2, 1, 1, 2, 2, 1];
 
 /** Kinds every swarm mix keeps: the creators of kernel pages and of VMAs. */
 const ALWAYS = [OP_KINDS.indexOf('alloc_pages'), OP_KINDS.indexOf('mmap'), OP_KINDS.indexOf('touch')];
@@ -37,6 +43,10 @@ export const GFP_CHOICES: readonly (readonly string[])[] = [
   ['GFP_KERNEL', '__GFP_DMA', '__GFP_HIGHMEM'],
   ['GFP_KERNEL', '__GFP_MOVABLE', '__GFP_RECLAIMABLE'],
   ['GFP_KERNEL', '__GFP_BOGUS'],
+  // private nodes (unknown names under mainline profiles)
+  ['GFP_HIGHUSER_MOVABLE', 'GFP_PRIVATE'],
+  ['GFP_KERNEL', 'GFP_PRIVATE'],
+  ['GFP_HIGHUSER_MOVABLE', '__GFP_PRIVATE'],
 ];
 
 /** gup_flags: the common ones, long-term pins, and every invalid-argument rule of gup.md §2.1. */
@@ -68,6 +78,29 @@ export const MODE_CHOICES: readonly string[] = [
   'MPOL_BIND',
   'MPOL_INTERLEAVE',
   'MPOL_WEIGHTED_INTERLEAVE',
+];
+
+/** node_private_set_ops flag lists: valid driver sets and each -EINVAL rule of node_private_set_ops. */
+export const NP_FLAG_CHOICES: readonly (readonly string[])[] = [
+  ['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY'],
+  ['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY', 'NP_OPS_LONGTERM_PIN'],
+  ['NP_OPS_LONGTERM_PIN'],
+  [],
+  ['NP_OPS_MIGRATION'],
+  ['NP_OPS_MEMPOLICY'],
+  ['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY', 'NP_OPS_PROTECT_WRITE'],
+  ['NP_OPS_NUMA_BALANCING'],
+  ['NP_OPS_COMPACTION'],
+  ['NP_OPS_BOGUS'],
+];
+
+export const NP_CALLBACK_CHOICES: readonly (readonly string[])[] = [
+  ['migrate_to', 'folio_migrate'],
+  ['migrate_to', 'folio_migrate'],
+  ['migrate_to'],
+  [],
+  ['free_folio', 'handle_fault'],
+  ['bogus_callback'],
 ];
 
 export const MBIND_FLAG_CHOICES: readonly (readonly string[])[] = [
@@ -112,8 +145,8 @@ export interface OpSequence {
   readonly ops: readonly RawOp[];
 }
 
-const rawOp: fc.Arbitrary<RawOp> = fc.record({
-  kind: fc.oneof(...KIND_WEIGHTS.map((weight, k) => ({ weight, arbitrary: fc.constant(k) }))),
+const rawOpArb = (weights: readonly number[]): fc.Arbitrary<RawOp> => fc.record({
+  kind: fc.oneof(...weights.map((weight, k) => ({ weight, arbitrary: fc.constant(k) }))),
   gfp: fc.nat({ max: GFP_CHOICES.length - 1 }),
   order: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.integer({ min: 0, max: 5 }) }),
   node: fc.oneof({ weight: 3, arbitrary: fc.constant(-1) }, { weight: 2, arbitrary: fc.nat({ max: 2 }) }),
@@ -128,7 +161,8 @@ const rawOp: fc.Arbitrary<RawOp> = fc.record({
   alt: fc.boolean(),
 });
 
-export function opSequenceArb(maxOps = 40): fc.Arbitrary<OpSequence> {
+export function opSequenceArb(maxOps = 40, weights: readonly number[] = KIND_WEIGHTS): fc.Arbitrary<OpSequence> {
+  const rawOp = rawOpArb(weights);
   return fc.record({
     swarm: fc
       .uniqueArray(fc.nat({ max: OP_KINDS.length - 1 }), { maxLength: OP_KINDS.length })
@@ -167,6 +201,11 @@ function nodeIds(machine: MachineConfig, positions: readonly number[]): number[]
   return [...new Set(positions.map((p) => (p >= 3 ? missing : (nids[p % nids.length] as number))))];
 }
 
+/** The first private node, if the machine has one: the `alt` form of node-taking ops aims at it. */
+function privateNid(machine: MachineConfig): number | undefined {
+  return machine.nodes.find((n) => n.private)?.nid;
+}
+
 /** The concrete op a generated op means in the current state, or undefined if it has no target. */
 export function concretize(raw: RawOp, swarm: readonly number[], machine: MachineConfig, snap: Snapshot): Op | undefined {
   const kind = OP_KINDS[swarm.includes(raw.kind) ? raw.kind : (swarm[raw.kind % swarm.length] ?? 0)];
@@ -176,6 +215,7 @@ export function concretize(raw: RawOp, swarm: readonly number[], machine: Machin
   const tid = pick(tids, raw.task) as number;
   const vma = snap.vmas.length === 0 ? undefined : snap.vmas[raw.target % snap.vmas.length];
   const pb = 2 ** machine.pageblockOrder;
+  const priv = raw.alt ? privateNid(machine) : undefined;
   switch (kind) {
     case 'alloc_pages': {
       const nid = raw.node < 0 ? undefined : pick(nids, raw.node);
@@ -243,13 +283,13 @@ export function concretize(raw: RawOp, swarm: readonly number[], machine: Machin
     }
     case 'set_mempolicy': {
       const mode = MODE_CHOICES[raw.mode] ?? 'MPOL_DEFAULT';
-      const nodes = raw.nodemask ? nodeIds(machine, raw.nodemask) : undefined;
+      const nodes = priv !== undefined ? [priv] : raw.nodemask ? nodeIds(machine, raw.nodemask) : undefined;
       return { op: 'set_mempolicy', task: tid, mode, ...(nodes ? { nodes } : {}) };
     }
     case 'mbind': {
       if (!vma) return undefined;
       const mode = MODE_CHOICES[raw.mode] ?? 'MPOL_DEFAULT';
-      const nodes = raw.nodemask ? nodeIds(machine, raw.nodemask) : undefined;
+      const nodes = priv !== undefined ? [priv] : raw.nodemask ? nodeIds(machine, raw.nodemask) : undefined;
       const flags = MBIND_FLAG_CHOICES[raw.flags % MBIND_FLAG_CHOICES.length] ?? [];
       return { op: 'mbind', vma: vma.handle, mode, ...(nodes ? { nodes } : {}), ...(flags.length > 0 ? { flags } : {}) };
     }
@@ -257,7 +297,12 @@ export function concretize(raw: RawOp, swarm: readonly number[], machine: Machin
       return { op: 'set_cpuset_mems', task: tid, nodes: nodeIds(machine, raw.nodemask ?? [raw.target % 3]) };
     case 'move_pages':
       return vma
-        ? { op: 'move_pages', vma: vma.handle, index: raw.index % (vma.pages + 1), node: raw.node < 0 ? nodeIds(machine, [3])[0] ?? 0 : (pick(nids, raw.node) as number) }
+        ? {
+            op: 'move_pages',
+            vma: vma.handle,
+            index: raw.index % (vma.pages + 1),
+            node: priv ?? (raw.node < 0 ? (nodeIds(machine, [3])[0] ?? 0) : (pick(nids, raw.node) as number)),
+          }
         : undefined;
     case 'online_pages': {
       // bring back an offline run, or add fresh memory above everything present
@@ -285,6 +330,17 @@ export function concretize(raw: RawOp, swarm: readonly number[], machine: Machin
       const cma = pick(live.c, raw.target);
       return cma ? { op: 'cma_release', cma } : undefined;
     }
+    case 'node_private_set_ops':
+      return {
+        op: 'node_private_set_ops',
+        nid: priv ?? (pick(nids, raw.node < 0 ? raw.target : raw.node) as number),
+        flags: NP_FLAG_CHOICES[raw.flags % NP_FLAG_CHOICES.length] ?? [],
+        callbacks: NP_CALLBACK_CHOICES[raw.mode % NP_CALLBACK_CHOICES.length] ?? [],
+      };
+    case 'node_private_clear_ops':
+      return { op: 'node_private_clear_ops', nid: priv ?? (pick(nids, raw.node < 0 ? raw.target : raw.node) as number) };
+    case 'read_sysfs':
+      return { op: 'read_sysfs', attr: raw.alt ? 'has_private_memory' : raw.flags === 15 ? 'has_cpu' : 'has_memory' };
     default:
       return undefined;
   }

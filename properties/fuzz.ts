@@ -3,11 +3,12 @@
 import fc from 'fast-check';
 import { TRACE_FORMAT } from '../model/api/index.js';
 import type { MachineConfig, ProfileName, Trace } from '../model/api/index.js';
-import { machineArb } from '../generators/machine.js';
-import { opSequenceArb, type OpSequence } from '../generators/ops.js';
+import { machineArbFor } from '../generators/machine.js';
+import { PROFILES } from '../model/profiles.js';
+import { KIND_WEIGHTS, opSequenceArb, PRIVATE_KIND_WEIGHTS, type OpSequence } from '../generators/ops.js';
 import { SemanticCoverage } from './coverage.js';
 import type { Finding } from './findings.js';
-import { firstFinding, runTrace, type Factories } from './lockstep.js';
+import { runTrace, type Factories } from './lockstep.js';
 import { runGenerated } from './generated.js';
 import { minimize } from './minimize.js';
 
@@ -29,6 +30,8 @@ export interface FuzzOptions {
   readonly factories?: Factories;
   /** where executed ops and rule events are counted */
   readonly coverage?: SemanticCoverage;
+  /** finding ids that do not count as failures (the matrix looks past violations it already has) */
+  readonly ignore?: ReadonlySet<string>;
 }
 
 export interface Counterexample {
@@ -46,6 +49,8 @@ export interface FuzzOutcome {
   readonly runs: number;
   readonly opsChecked: number;
   readonly elapsedMs: number;
+  /** time until the first failing run, before shrinking */
+  readonly firstFailureMs?: number;
   readonly counterexample?: Counterexample;
 }
 
@@ -57,9 +62,12 @@ export function fuzz(opts: FuzzOptions): FuzzOutcome {
   let opsChecked = 0;
   let lastProgress = t0;
   let firstFailureLength = 0;
-  const property = fc.property(machineArb, opSequenceArb(opts.maxOps ?? 40), (machine: MachineConfig, seq: OpSequence) => {
+  let firstFailureMs: number | undefined;
+  const ignore = opts.ignore ?? new Set<string>();
+  const priv = PROFILES[opts.profile].allowsPrivateNodes;
+  const property = fc.property(machineArbFor(priv), opSequenceArb(opts.maxOps ?? 40, priv ? PRIVATE_KIND_WEIGHTS : KIND_WEIGHTS), (machine: MachineConfig, seq: OpSequence) => {
     if (opts.shouldStop?.()) return true;
-    const { run, ops } = runGenerated(machine, seq, opts.profile, opts.factories);
+    const { run, ops, failed } = runGenerated(machine, seq, opts.profile, opts.factories, ignore);
     runs += 1;
     opsChecked += ops.length;
     opts.coverage?.addRun(run.steps);
@@ -68,8 +76,10 @@ export function fuzz(opts: FuzzOptions): FuzzOutcome {
       lastProgress = now;
       opts.onProgress({ runs, opsChecked, elapsedMs: now - t0 });
     }
-    const failed = run.findings > 0;
-    if (failed && firstFailureLength === 0) firstFailureLength = ops.length;
+    if (failed && firstFailureLength === 0) {
+      firstFailureLength = ops.length;
+      firstFailureMs = now - t0;
+    }
     return !failed;
   });
   const details = fc.check(property, {
@@ -81,15 +91,17 @@ export function fuzz(opts: FuzzOptions): FuzzOutcome {
   if (!details.failed || !details.counterexample) return { ...base, elapsedMs: performance.now() - t0 };
 
   const [machine, seq] = details.counterexample;
-  const { run, ops } = runGenerated(machine, seq, opts.profile, opts.factories);
-  const shrunkFirst = firstFinding(run.outcome()) as Finding;
+  const { run, ops } = runGenerated(machine, seq, opts.profile, opts.factories, ignore);
+  const shrunkFirst = [...run.violations, ...run.divergences].filter((f) => !ignore.has(f.id)).sort((a, b) => a.step - b.step)[0] as Finding;
   const path = details.counterexamplePath ?? '';
   const minimal = minimize({ format: TRACE_FORMAT, profile: opts.profile, machine, ops }, shrunkFirst.id, opts.factories);
-  const finding = firstFinding(runTrace(minimal, { stopAtFirst: true, ...(opts.factories ? { factories: opts.factories } : {}) })) ?? shrunkFirst;
+  const rerun = runTrace(minimal, { stopWhen: (f) => f.id === shrunkFirst.id, ...(opts.factories ? { factories: opts.factories } : {}) });
+  const finding = [...rerun.violations, ...rerun.divergences].find((f) => f.id === shrunkFirst.id) ?? shrunkFirst;
   const trace: Trace = { ...minimal, meta: { expect: finding.id, seed: opts.seed, path } };
   return {
     ...base,
     elapsedMs: performance.now() - t0,
+    ...(firstFailureMs !== undefined ? { firstFailureMs } : {}),
     counterexample: { trace, finding, seed: opts.seed, path, generatedLength: firstFailureLength },
   };
 }

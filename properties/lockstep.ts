@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly recordSnapshots?: boolean;
   /** stop at the first finding (fuzzing, shrinking) */
   readonly stopAtFirst?: boolean;
+  /** stop at the first finding this accepts */
+  readonly stopWhen?: (f: Finding) => boolean;
   readonly factories?: Factories;
 }
 
@@ -168,8 +170,9 @@ export class Lockstep {
 export function runTrace(trace: Trace, opts: RunOptions = {}): RunOutcome {
   const run = new Lockstep(trace.machine, trace.profile, opts);
   for (let i = 0; i < trace.ops.length; i++) {
-    run.step(trace.ops[i] as Op, i === trace.ops.length - 1);
+    const rec = run.step(trace.ops[i] as Op, i === trace.ops.length - 1);
     if (run.broken || (opts.stopAtFirst && run.findings > 0)) break;
+    if (opts.stopWhen && (rec.findings.some(opts.stopWhen) || (i === 0 && [...run.violations].some(opts.stopWhen)))) break;
   }
   return run.outcome();
 }

@@ -1,11 +1,12 @@
 // The pass after fast-check's shrinking that makes every reported trace 1-minimal: no single op can
 // be removed while the same finding (same id) still occurs.
 import type { Trace } from '../model/api/index.js';
-import { firstFinding, runTrace, type Factories } from './lockstep.js';
+import { runTrace, type Factories } from './lockstep.js';
 
+/** The trace produces a finding with this id (at any step). */
 export function failsWith(trace: Trace, id: string, factories?: Factories): boolean {
-  const out = runTrace(trace, { stopAtFirst: true, ...(factories ? { factories } : {}) });
-  return firstFinding(out)?.id === id;
+  const out = runTrace(trace, { stopWhen: (f) => f.id === id, ...(factories ? { factories } : {}) });
+  return [...out.violations, ...out.divergences].some((f) => f.id === id);
 }
 
 export function minimize(trace: Trace, id: string, factories?: Factories): Trace {

@@ -2,17 +2,35 @@
 // step table on the console.
 import { writeCounterexample } from '../reports/counterexample.js';
 import type { Counterexample } from './fuzz.js';
+import { INVARIANTS } from './invariants/index.js';
 import { runTrace } from './lockstep.js';
 
-export function reportCounterexample(cx: Counterexample, outDir = 'reports/out'): string {
+export interface CounterexampleReport {
+  /** the step table with the finding, the shrink figures and the replay command */
+  readonly text: string;
+  /** the saved trace (replayable) */
+  readonly json: string;
+}
+
+/** Writes the counterexample (named after its own finding) to outDir, default reports/out/. */
+export function reportCounterexample(cx: Counterexample, outDir?: string): CounterexampleReport {
   const run = runTrace(cx.trace, { recordSnapshots: true });
-  const written = writeCounterexample(cx.trace, run, outDir);
-  const md = written.markdown;
-  return [
+  const claim = INVARIANTS.find((i) => i.id === cx.finding.id)?.claim;
+  const written = writeCounterexample(cx.trace, run, {
+    finding: cx.finding,
+    seed: cx.seed,
+    path: cx.path,
+    generatedLength: cx.generatedLength,
+    ...(claim ? { claim } : {}),
+    ...(outDir ? { outDir } : {}),
+  });
+  const json = written.paths.find((p) => p.endsWith('.json')) ?? '';
+  const text = [
     `counterexample: ${cx.finding.id} at step ${cx.finding.step}: ${cx.finding.message}`,
     `shrunk from ${cx.generatedLength} to ${cx.trace.ops.length} ops (seed ${cx.seed}, path ${cx.path})`,
-    md,
+    written.markdown,
     `saved: ${written.paths.join(', ')}`,
-    `replay: npm run -s mmcheck -- replay ${written.paths.find((p) => p.endsWith('.json')) ?? ''}`,
+    `replay: npm run -s mmcheck -- replay ${json}`,
   ].join('\n');
+  return { text, json };
 }

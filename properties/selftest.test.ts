@@ -45,7 +45,7 @@ const reversedLists = perturbed((sys) => ({
 
 const cases: [string, Factories, string, number][] = [
   ['a wrong pfn in one result', wrongPfn, 'diff/result', 2],
-  ['an off-by-one counter', wrongCounter, 'buddy/counters', 1],
+  ['an off-by-one counter', wrongCounter, 'buddy/counters', 2],
   ['a free list in the wrong order', reversedLists, 'diff/state', 3],
 ];
 

@@ -24,5 +24,5 @@ export function runSuite(name: string, profile: ProfileName, runs: number, maxOp
   console.log(`[mmcheck] ${name}: seed ${seed}, ${out.runs} runs, ${out.opsChecked} ops checked in ${(out.elapsedMs / 1000).toFixed(1)} s (replay with MMCHECK_SEED=${seed - seedOffset})`);
   const base = { seed, runs: out.runs, opsChecked: out.opsChecked, coverage };
   if (!out.counterexample) return base;
-  return { ...base, counterexample: out.counterexample, report: reportCounterexample(out.counterexample) };
+  return { ...base, counterexample: out.counterexample, report: reportCounterexample(out.counterexample).text };
 }

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { PROFILES } from '../model/profiles.js';
 import { CliError, processIo, type Io } from './cli/args.js';
 import { CI_FUZZ_RUNS, CI_FUZZ_SEED, fuzzCommand } from './cli/fuzz.js';
+import { MATRIX_DEFAULT_RUNS, matrixCommand } from './cli/matrix.js';
 import { replayCommand } from './cli/replay.js';
 import { runCommand } from './cli/run.js';
 
@@ -20,10 +21,15 @@ commands:
       Generated machines and op sequences in lockstep, shrunk to a 1-minimal trace on failure and
       saved (JSON, Markdown, SVG) to reports/out/ or DIR. Default budget: 1 minute (CI=true:
       ${CI_FUZZ_RUNS} runs, seed ${CI_FUZZ_SEED}). The seed is printed first; --seed reproduces a run.
+  matrix [--profiles a,b,...] [--json] [--runs N] [--seed S] [--max-ops N] [--out DIR]
+      Every profile × invariant: holds within the budget, or violated with the 1-minimal
+      counterexample found (ops, time to find, saved file) and its step table. Default: all
+      profiles, ${MATRIX_DEFAULT_RUNS} runs per campaign, seed as for fuzz. Exit 0 when every profile
+      violates exactly its expected invariants, 1 otherwise. --json: one object {cells, ok}.
   help
       This text.
 
-exit status: 0 clean, 1 violation, divergence or counterexample, 2 invalid input or usage,
+exit status: 0 clean, 1 violation, divergence, counterexample or matrix mismatch, 2 invalid input or usage,
              3 internal error (a bug in mmcheck; the stack trace follows)
 profiles: ${Object.keys(PROFILES).join(', ')}`;
 
@@ -37,6 +43,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return replayCommand(rest, io);
       case 'fuzz':
         return await fuzzCommand(rest, io);
+      case 'matrix':
+        return await matrixCommand(rest, io);
       case 'help':
       case '--help':
       case '-h':
@@ -46,7 +54,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         io.err(USAGE);
         return 2;
       default:
-        throw new CliError(`unknown command '${cmd}' (commands: run, replay, fuzz, help)`);
+        throw new CliError(`unknown command '${cmd}' (commands: run, replay, fuzz, matrix, help)`);
     }
   } catch (e) {
     if (e instanceof CliError) {

@@ -29,6 +29,8 @@ export const GFP_BITS = {
   __GFP_IO: 0x40,
   __GFP_FS: 0x80,
   __GFP_ZERO: 0x100,
+  /** private-nodes RFC v4 (patch 02) only: bit 9, unused in mainline; -EINVAL under linux-6.12 */
+  __GFP_PRIVATE: 0x200,
   __GFP_DIRECT_RECLAIM: 0x400,
   __GFP_KSWAPD_RECLAIM: 0x800,
   __GFP_WRITE: 0x1000,
@@ -69,7 +71,12 @@ export const GFP_COMPOSITES = {
   GFP_HIGHUSER_MOVABLE: HIGHUSER_MOVABLE,
   GFP_TRANSHUGE_LIGHT: TRANSHUGE_LIGHT,
   GFP_TRANSHUGE: TRANSHUGE_LIGHT | B.__GFP_DIRECT_RECLAIM,
+  /** private-nodes RFC v4: __GFP_PRIVATE | __GFP_THISNODE */
+  GFP_PRIVATE: B.__GFP_PRIVATE | B.__GFP_THISNODE,
 } as const;
+
+/** gfp names that exist only in the private-node profiles. */
+export const PRIVATE_GFP_NAMES: readonly string[] = ['__GFP_PRIVATE', 'GFP_PRIVATE'];
 export type GfpCompositeName = keyof typeof GFP_COMPOSITES;
 export type GfpName = GfpBitName | GfpCompositeName;
 
@@ -161,3 +168,31 @@ export const MPOL_MF_FLAGS = { MPOL_MF_STRICT: 1 << 0, MPOL_MF_MOVE: 1 << 1, MPO
  * pin-migrate-retry loop ends with -EAGAIN after this many passes.
  */
 export const LONGTERM_MAX_PASSES = 4;
+
+/** NP_OPS_* flags of node_private_ops (private-nodes RFC v4, include/linux/node_private.h), bit order. */
+export const NP_OPS_FLAGS = {
+  NP_OPS_MIGRATION: 1 << 0,
+  NP_OPS_MEMPOLICY: 1 << 1,
+  NP_OPS_DEMOTION: 1 << 2,
+  NP_OPS_PROTECT_WRITE: 1 << 3,
+  NP_OPS_RECLAIM: 1 << 4,
+  NP_OPS_NUMA_BALANCING: 1 << 5,
+  NP_OPS_COMPACTION: 1 << 6,
+  NP_OPS_LONGTERM_PIN: 1 << 7,
+} as const;
+export type NpOpsFlagName = keyof typeof NP_OPS_FLAGS;
+
+/** node_private_ops callbacks, in struct order. */
+export const NODE_PRIVATE_CALLBACKS = [
+  'free_folio',
+  'folio_split',
+  'migrate_to',
+  'folio_migrate',
+  'handle_fault',
+  'reclaim_policy',
+  'memory_failure',
+] as const;
+export type NodePrivateCallback = (typeof NODE_PRIVATE_CALLBACKS)[number];
+
+/** sysfs node-state attributes read_sysfs knows (drivers/base/node.c). */
+export const SYSFS_ATTRS = ['has_memory', 'has_private_memory'] as const;

@@ -156,6 +156,26 @@ export interface CmaReleaseOp {
   readonly cma: Handle;
 }
 
+export interface NodePrivateSetOpsOp {
+  readonly op: 'node_private_set_ops';
+  readonly nid: number;
+  /** NP_OPS_* names; an unknown name is -EINVAL */
+  readonly flags: readonly string[];
+  /** node_private_ops callbacks the driver provides; an unknown name is -EINVAL */
+  readonly callbacks: readonly string[];
+}
+
+export interface NodePrivateClearOpsOp {
+  readonly op: 'node_private_clear_ops';
+  readonly nid: number;
+}
+
+export interface ReadSysfsOp {
+  readonly op: 'read_sysfs';
+  /** has_memory or has_private_memory */
+  readonly attr: string;
+}
+
 export type Op =
   | AllocPagesOp
   | FreePagesOp
@@ -174,7 +194,10 @@ export type Op =
   | OnlinePagesOp
   | OfflinePagesOp
   | CmaAllocOp
-  | CmaReleaseOp;
+  | CmaReleaseOp
+  | NodePrivateSetOpsOp
+  | NodePrivateClearOpsOp
+  | ReadSysfsOp;
 export type OpName = Op['op'];
 export const OP_NAMES: readonly OpName[] = [
   'alloc_pages',
@@ -198,6 +221,9 @@ export const OP_NAMES: readonly OpName[] = [
   'offline_pages',
   'cma_alloc',
   'cma_release',
+  'node_private_set_ops',
+  'node_private_clear_ops',
+  'read_sysfs',
 ];
 
 export interface ErrorResult {
@@ -285,6 +311,12 @@ export interface CmaAllocResult {
   readonly zone: ZoneName;
 }
 
+export interface ReadSysfsResult {
+  readonly ret: 0;
+  /** node ids, ascending */
+  readonly nodes: readonly number[];
+}
+
 export type OpResult =
   | ErrorResult
   | AllocPagesResult
@@ -295,7 +327,8 @@ export type OpResult =
   | TouchResult
   | GupResult
   | MovePagesResult
-  | CmaAllocResult;
+  | CmaAllocResult
+  | ReadSysfsResult;
 
 export function isError(r: OpResult): r is ErrorResult {
   return typeof r.ret === 'string';

@@ -57,6 +57,14 @@ export interface PolicySnapshot {
   readonly nodes: readonly number[];
   /** `w.cpuset_mems_allowed`: the cpuset the nodes are relative to, for mpol_rebind_nodemask */
   readonly cpusetMems: readonly number[];
+  /** MPOL_F_PRIVATE (private-nodes RFC v4): the mask holds private nodes, all with NP_OPS_MEMPOLICY */
+  readonly private: boolean;
+}
+
+/** A private node's registered ops (node_private_set_ops), or null when none are set. */
+export interface PrivateNodeSnapshot {
+  readonly nid: number;
+  readonly ops: { readonly flags: readonly string[]; readonly callbacks: readonly string[] } | null;
 }
 
 export interface TaskSnapshot {
@@ -116,6 +124,8 @@ export interface Snapshot {
   readonly handles: readonly HandleSnapshot[];
   /** tasks in config order */
   readonly tasks: readonly TaskSnapshot[];
+  /** N_MEMORY_PRIVATE nodes in config order, with their ops (flags in bit order, callbacks in struct order) */
+  readonly privateNodes: readonly PrivateNodeSnapshot[];
   /** live VMAs in creation order */
   readonly vmas: readonly VmaSnapshot[];
 }

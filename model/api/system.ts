@@ -3,17 +3,40 @@ import type { MachineConfig } from './config.js';
 import type { Op, OpResult } from './ops.js';
 import type { Snapshot } from './snapshot.js';
 
-export type ProfileName = 'linux-6.12';
+export type ProfileName = 'linux-6.12' | 'private-nodes-v4' | 'private-nodes-v3' | 'private-nodes-zone-pin';
 
-/** A named set of kernel behaviours (DESIGN.md §6). Later profiles add behaviour switches here. */
+/** How a private-nodes profile treats N_MEMORY_PRIVATE nodes (DESIGN.md §6–7). */
+export interface PrivateNodeRules {
+  /**
+   * what unlocks a private node's zones (numa_zone_alloc_allowed): v4 `__GFP_PRIVATE`; v3 also
+   * `__GFP_THISNODE` (RFC v3, where THISNODE was the key)
+   */
+  readonly gate: '__GFP_PRIVATE' | '__GFP_PRIVATE|__GFP_THISNODE';
+  /** longterm-pinnability of a private-node folio: the NP_OPS_LONGTERM_PIN flag, or its zone */
+  readonly pinnable: 'flag' | 'zone';
+  /** refuse non-movable allocations on private nodes even when unlocked (seed 003's idea) */
+  readonly movableOnly: boolean;
+}
+
+/** A named set of kernel behaviours (DESIGN.md §6). */
 export interface Profile {
   readonly name: ProfileName;
   /** one line: which kernel this is */
   readonly kernel: string;
   /** historical profiles are expected to violate invariants; current ones to hold them */
   readonly historical: boolean;
-  /** whether a machine may declare private nodes */
+  /** whether a machine may declare private nodes (privateNodes !== null) */
   readonly allowsPrivateNodes: boolean;
+  /** private-node behaviour, null for profiles without private nodes (their gfp tables lack __GFP_PRIVATE) */
+  readonly privateNodes: PrivateNodeRules | null;
+  /** invariant ids this profile is expected to violate (the matrix checks it) */
+  readonly expectedViolations: readonly string[];
+  /**
+   * invariant ids the harness has found this design violating, each with a regression trace in
+   * properties/regressions/ that reproduces it, but which a fixed fuzz budget may or may not reach:
+   * the matrix accepts either outcome for them and says which one it saw
+   */
+  readonly knownViolations: readonly string[];
 }
 
 /** Rule-relevant things that happened during one op; the spec reports them for semantic coverage. */
@@ -36,8 +59,8 @@ export type MmEvent =
   | { readonly kind: 'grab-refused' }
   /** GUP-fast stopped early and handed the rest to the slow path */
   | { readonly kind: 'gup-fast-fallback' }
-  /** FOLL_LONGTERM found an unpinnable folio, and why */
-  | { readonly kind: 'longterm-unpinnable'; readonly why: 'ZONE_MOVABLE' | 'MIGRATE_CMA' | 'MIGRATE_ISOLATE' }
+  /** FOLL_LONGTERM found an unpinnable folio, and why ('private': the private-node rule of the profile) */
+  | { readonly kind: 'longterm-unpinnable'; readonly why: 'ZONE_MOVABLE' | 'MIGRATE_CMA' | 'MIGRATE_ISOLATE' | 'private' }
   /** FOLL_LONGTERM gave up: -ENOMEM after a failed migration, or -EAGAIN at the pass bound */
   | { readonly kind: 'longterm-failed'; readonly ret: string }
   | { readonly kind: 'migrate'; readonly reason: MigrateReason; readonly fromZone: string; readonly toZone: string; readonly remote: boolean }
@@ -51,7 +74,17 @@ export type MmEvent =
   | { readonly kind: 'interleave-switch' }
   | { readonly kind: 'isolate-failed'; readonly why: 'cma' | 'unmovable' }
   /** mbind or rebind dropped to, or started from, the policy's nodes */
-  | { readonly kind: 'rebind' };
+  | { readonly kind: 'rebind' }
+  /** the __GFP_PRIVATE gate skipped a private node's zone that had a suitable free block */
+  | { readonly kind: 'private-gate' }
+  /** a folio was placed on a private node, and by which path */
+  | { readonly kind: 'private-placement'; readonly path: 'alloc_pages' | 'fault' | 'migrate_to' | 'mpol-migrate' | 'other' }
+  /** migration out of a private node refused for lack of NP_OPS_MIGRATION */
+  | { readonly kind: 'private-migrate-refused'; readonly reason: MigrateReason }
+  /** a FOLL_LONGTERM pin kept a folio on a private node */
+  | { readonly kind: 'private-pin' }
+  /** a policy was created with MPOL_F_PRIVATE */
+  | { readonly kind: 'mpol-private' };
 
 /** Exact holders of one folio, which only the spec knows (the impl keeps only the packed fields). */
 export interface FolioHolders {
@@ -67,6 +100,8 @@ export interface FolioHolders {
   readonly pins: number;
   /** of which taken with FOLL_LONGTERM */
   readonly longtermPins: number;
+  /** how the folio got where it is: the allocation that created it (alloc_pages, a fault, a migration target) */
+  readonly placement: { readonly path: string; readonly gfp: number };
 }
 
 export interface MmSystem {

@@ -26,7 +26,10 @@ export function get_page_from_freelist(
   const zones = zl.zones;
   const end = zl.end[key]!;
   const zoneNodePos = mm.zoneNodePos;
-  for (let i = zl.start[key]!; i < end; i++) {
+  // numa_zone_alloc_allowed: a closed gate skips the private prefix (zl.startGated); gateMask is 0
+  // on a machine without private nodes, so mainline pays one AND here
+  const first = (gfp & zl.gateMask) !== 0 && (allocCma || !zl.movableOnly) ? zl.start[key]! : zl.startGated[key]!;
+  for (let i = first; i < end; i++) {
     const z = zones[i]!;
     const pos = zoneNodePos[z]!;
     if (nodemask !== null && !nodemask.has(pos)) continue;

@@ -184,7 +184,7 @@ function gup_fast(sys: ImplSystem, v: number, start: number, end: number, flags:
     // try_get_folio: refuses `_refcount` < 0 and, add-unless-zero, == 0
     if (mm.refcount[head]! <= 0) break;
     // try_grab_folio_fast: FOLL_LONGTERM drops the reference again on an unpinnable folio
-    if ((flags & FOLL_LONGTERM) !== 0 && !folio_is_longterm_pinnable(mm, head)) break;
+    if ((flags & FOLL_LONGTERM) !== 0 && !folio_is_longterm_pinnable(mm, head, sys.ltpinNp)) break;
     grab(sys, head, flags);
     taken.push(i, pfn, mm.next[head]!, head);
   }
@@ -260,7 +260,7 @@ function collect_longterm_unpinnable_folios(sys: ImplSystem, first: number): num
   let last = -1;
   for (let i = first; i < taken.n; i++) {
     const head = taken.head[i]!;
-    if (head === last || folio_is_longterm_pinnable(mm, head)) continue;
+    if (head === last || folio_is_longterm_pinnable(mm, head, sys.ltpinNp)) continue;
     last = head;
     if (nc === collectHead.length) {
       collectHead = growInt32(collectHead, nc);

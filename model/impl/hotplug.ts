@@ -54,7 +54,8 @@ export function offline_pages(sys: ImplSystem, op: OfflinePagesOp): OpResult {
         const fz = mm.zoneOf[idx]!;
         const pos = mm.zoneNodePos[fz]!;
         nodemask.clear();
-        for (let p = 0; p < sys.nrNodes; p++) if (p !== pos && sys.hasMemory(p)) nodemask.set(p);
+        // node_states[N_MEMORY]: N_MEMORY_PRIVATE nodes are not in it (RFC v4 patch 01)
+        for (let p = 0; p < sys.nrNodes; p++) if (p !== pos && sys.hasMemory(p) && sys.np.isPrivate[p] !== 1) nodemask.set(p);
         if (nodemask.words.every((w) => w === 0)) nodemask.set(pos);
         const gfp = mm.zoneIdx[fz] === ZONE_MOVABLE ? OFFLINE_GFP | __GFP_HIGHMEM : OFFLINE_GFP;
         if (migrate_folio(sys, idx, gfp, pos, nodemask, null) !== MIGRATE_OK) left = true;
@@ -129,7 +130,7 @@ export function online_pages(sys: ImplSystem, op: OnlinePagesOp): OpResult {
     // a new zone: build_all_zonelists
     mm.zoneExists[z] = 1;
     mm.zoneIds[z] = z;
-    sys.zonelists = new Zonelists(sys.config, mm);
+    sys.zonelists = new Zonelists(sys.config, mm, sys.profile, sys.np);
   }
   free_range_to_tail(mm, z, start, end, MIGRATE_MOVABLE);
   return { ret: 0 };

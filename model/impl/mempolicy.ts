@@ -2,6 +2,8 @@
 // mpol_set_nodemask, the node a fault or a policy-driven migration target goes to, and
 // mpol_rebind_nodemask for a cpuset change.
 import type { IdIndex } from './idindex.js';
+import { NP_OPS_MEMPOLICY } from './node_private.js';
+import type { NodePrivateTable } from './node_private.js';
 import { NodeMask } from './zonelist.js';
 
 // enum mempolicy_mode, include/uapi/linux/mempolicy.h
@@ -20,6 +22,8 @@ export interface Mempolicy {
   mask: NodeMask;
   /** pol->w.cpuset_mems_allowed as nids, ascending */
   cpusetMems: number[];
+  /** MPOL_F_PRIVATE in pol->flags */
+  private: boolean;
 }
 
 export function mpolMode(name: string): number {
@@ -30,8 +34,9 @@ export function mpolMode(name: string): number {
 export interface NodeWorld {
   readonly nrNodes: number;
   readonly nodePos: IdIndex;
-  /** node_states[N_MEMORY] by position */
+  /** node_states[N_MEMORY] ∪ node_states[N_MEMORY_PRIVATE] by position */
   hasMemory(pos: number): boolean;
+  readonly np: NodePrivateTable;
 }
 
 const sortNum = (a: number, b: number): number => a - b;
@@ -45,7 +50,7 @@ export function mpol_new(world: NodeWorld, mode: number, nodesIn: readonly numbe
   if (!given && (mode === MPOL_BIND || mode === MPOL_INTERLEAVE)) return -1;
   if (mode === MPOL_LOCAL || (mode === MPOL_PREFERRED && !given)) {
     // the kernel leaves cpuset_mems_allowed empty for a local policy
-    return { mode: MPOL_LOCAL, nodes: [], mask: new NodeMask(world.nrNodes), cpusetMems: [] };
+    return { mode: MPOL_LOCAL, nodes: [], mask: new NodeMask(world.nrNodes), cpusetMems: [], private: false };
   }
   const allowed = new Set(cpusetMems);
   const nodes: number[] = [];
@@ -54,10 +59,34 @@ export function mpol_new(world: NodeWorld, mode: number, nodesIn: readonly numbe
     if (p >= 0 && world.hasMemory(p) && allowed.has(nid)) nodes.push(nid);
   }
   if (nodes.length === 0) return -1;
+  // nodes_private_mpol_allowed: a private node in the mask makes the policy MPOL_F_PRIVATE if every
+  // private node in it has NP_OPS_MEMPOLICY, else -EINVAL (even with normal nodes next to them)
+  const priv = holdsPrivate(world, nodes);
+  if (priv && !nodes.every((nid) => eligible(world, nid))) return -1;
   nodes.sort(sortNum);
   // mpol_new_preferred: only the first node of the mask
   if (mode === MPOL_PREFERRED) nodes.length = 1;
-  return { mode, nodes, mask: maskFrom(world, nodes), cpusetMems: [...cpusetMems] };
+  return { mode, nodes, mask: maskFrom(world, nodes), cpusetMems: [...cpusetMems], private: priv };
+}
+
+/** node_state(nid, N_MEMORY_PRIVATE): a private node with present memory */
+function memoryPrivate(world: NodeWorld, nid: number): boolean {
+  const p = world.nodePos.get(nid);
+  return p >= 0 && world.np.isPrivate[p] === 1 && world.hasMemory(p);
+}
+
+/** whether any of the nids is N_MEMORY_PRIVATE (nodes_intersects(mask, node_states[N_MEMORY_PRIVATE])) */
+function holdsPrivate(world: NodeWorld, nids: readonly number[]): boolean {
+  if (!world.np.any) return false;
+  for (const nid of nids) if (memoryPrivate(world, nid)) return true;
+  return false;
+}
+
+// node_mpol_eligible for the nodes of a mask // mm/mempolicy.c (RFC v4 patch 13): an N_MEMORY_PRIVATE
+// node needs NP_OPS_MEMPOLICY; any other node is kept
+function eligible(world: NodeWorld, nid: number): boolean {
+  if (!memoryPrivate(world, nid)) return true;
+  return (world.np.flags[world.nodePos.get(nid)]! & NP_OPS_MEMPOLICY) !== 0;
 }
 
 function maskFrom(world: NodeWorld, nids: readonly number[]): NodeMask {
@@ -89,7 +118,10 @@ export function mpol_rebind_nodemask(world: NodeWorld, pol: Mempolicy, newMems: 
   }
   let nodes = [...out].sort(sortNum);
   if (nodes.length === 0) nodes = [...newMems];
+  // RFC v4 patch 13: then drop the N_MEMORY_PRIVATE nodes without NP_OPS_MEMPOLICY (may leave it empty)
+  if (world.np.any) nodes = nodes.filter((nid) => eligible(world, nid));
   pol.nodes = nodes;
   pol.mask = maskFrom(world, nodes);
+  pol.private = holdsPrivate(world, nodes);
   pol.cpusetMems = [...newMems];
 }

@@ -5,6 +5,7 @@
 import { get_page_from_freelist } from './alloc.js';
 import { current_gfp_context } from './gfp.js';
 import { NIL, ORDER_MASK, PG_ANON } from './mem.js';
+import { NP_OPS_MIGRATION } from './node_private.js';
 import { free_folio } from './page_ref.js';
 import type { ImplSystem } from './system.js';
 import type { NodeMask } from './zonelist.js';
@@ -12,6 +13,8 @@ import type { NodeMask } from './zonelist.js';
 export const MIGRATE_OK = 0;
 export const MIGRATE_REFS = 1;
 export const MIGRATE_NOMEM = 2;
+/** the source is on a private node whose ops lack NP_OPS_MIGRATION (folio_managed_allows_migrate) */
+export const MIGRATE_PRIVATE = 3;
 
 /** only mappings hold the folio (folio_expected_ref_count): unmapped and kernel folios never move */
 export function folio_migratable(mm: { readonly prev: Int32Array; readonly refcount: Int32Array }, idx: number): boolean {
@@ -22,6 +25,8 @@ export function folio_migratable(mm: { readonly prev: Int32Array; readonly refco
 // migrate_pages → migrate_folio_move // mm/migrate.c: one folio; MIGRATE_OK, _REFS or _NOMEM
 export function migrate_folio(sys: ImplSystem, src: number, gfp: number, preferredPos: number, nodemask: NodeMask | null, mems: NodeMask | null): number {
   const mm = sys.mm;
+  const np = sys.np;
+  if (np.any && np.privateWithout(mm.zoneNodePos[mm.zoneOf[src]!]!, NP_OPS_MIGRATION)) return MIGRATE_PRIVATE;
   const mapped = mm.prev[src]!;
   if (mapped === 0 || mm.refcount[src] !== mapped) return MIGRATE_REFS;
   const order = mm.flags[src]! & ORDER_MASK;

@@ -3,6 +3,8 @@
 import { __free_pages_ok } from './free.js';
 import { MIGRATE_CMA, MIGRATE_ISOLATE, ZONE_MOVABLE } from './mem.js';
 import type { MemMap } from './mem.js';
+import { NP_OPS_LONGTERM_PIN } from './node_private.js';
+import type { NodePrivateTable } from './node_private.js';
 
 /** GUP_PIN_COUNTING_BIAS, include/linux/mm.h */
 export const GUP_PIN_COUNTING_BIAS = 1024;
@@ -45,11 +47,18 @@ export function unpin_refs(mm: MemMap, idx: number, order: number): number {
   return 1;
 }
 
-// folio_is_longterm_pinnable // include/linux/mm.h (CMA/ISOLATE pageblock, then ZONE_MOVABLE)
-export function folio_is_longterm_pinnable(mm: MemMap, idx: number): boolean {
+// folio_is_longterm_pinnable // include/linux/mm.h (CMA/ISOLATE pageblock, then ZONE_MOVABLE).
+// `np` is given when a private node's folios are pinnable by NP_OPS_LONGTERM_PIN alone, zone ignored
+// (RFC v4 patch 20, node_private_allows_longterm_pin); null keeps the zone rule for every node.
+export function folio_is_longterm_pinnable(mm: MemMap, idx: number, np: NodePrivateTable | null): boolean {
   const mt = mm.pbType[idx >>> mm.pageblockOrder]!;
   if (mt === MIGRATE_CMA || mt === MIGRATE_ISOLATE) return false;
-  return mm.zoneIdx[mm.zoneOf[idx]!] !== ZONE_MOVABLE;
+  const z = mm.zoneOf[idx]!;
+  if (np !== null) {
+    const pos = mm.zoneNodePos[z]!;
+    if (np.isPrivate[pos] === 1) return (np.flags[pos]! & NP_OPS_LONGTERM_PIN) !== 0;
+  }
+  return mm.zoneIdx[z] !== ZONE_MOVABLE;
 }
 
 // free_frozen_pages → __free_pages_ok // mm/page_alloc.c: the folio's last reference is gone

@@ -6,7 +6,9 @@ import { CHAR_V, parseHandle } from './handles.js';
 import { MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED, mpol_new, mpol_rebind_nodemask, mpolMode } from './mempolicy.js';
 import type { Mempolicy } from './mempolicy.js';
 import { folio_migratable, migrate_folio, MIGRATE_OK, MIGRATE_REFS } from './migrate.js';
-import { err, GFP_HIGHUSER_MOVABLE, type ImplSystem } from './system.js';
+import { NP_CB_MIGRATE_TO, NP_OPS_MIGRATION } from './node_private.js';
+import { __GFP_PRIVATE, err, GFP_HIGHUSER_MOVABLE, type ImplSystem } from './system.js';
+import { NIL } from './mem.js';
 import { PTE_NONE } from './vma.js';
 
 const MPOL_MF_STRICT = MPOL_MF_FLAGS.MPOL_MF_STRICT;
@@ -60,12 +62,18 @@ export function mbind(sys: ImplSystem, op: MbindOp): OpResult {
   const pages = sys.vmas.pages[v]!;
   const n = 1 << sys.vmas.folioOrder[v]!;
   const mems = sys.tasks.mems[t]!;
+  const np = sys.np;
+  // alloc_migration_target_by_mpol: MPOL_F_PRIVATE adds __GFP_PRIVATE
+  const gfp = pol.private ? GFP_HIGHUSER_MOVABLE | __GFP_PRIVATE : GFP_HIGHUSER_MOVABLE;
   let left = false;
   for (let c = 0; c < pages; c += n) {
     const pfn = pte[o + c]!;
     if (pfn === PTE_NONE) continue;
     const idx = pfn - mm.base;
-    if (pol.mask.has(mm.zoneNodePos[mm.zoneOf[idx]!]!)) continue;
+    const node = mm.zoneNodePos[mm.zoneOf[idx]!]!;
+    if (pol.mask.has(node)) continue;
+    // queue_folios_pte_range: a private folio without NP_OPS_MIGRATION is skipped, not counted
+    if (np.privateWithout(node, NP_OPS_MIGRATION)) continue;
     if (!move) {
       left = true;
       continue;
@@ -75,7 +83,7 @@ export function mbind(sys: ImplSystem, op: MbindOp): OpResult {
       continue;
     }
     const preferred = sys.policy_node(t, pol); // the target is chosen only once it is needed
-    if (migrate_folio(sys, idx, GFP_HIGHUSER_MOVABLE, preferred, sys.polMask, mems) !== MIGRATE_OK) {
+    if (preferred === NIL || migrate_folio(sys, idx, gfp, preferred, sys.polMask, mems) !== MIGRATE_OK) {
       left = true;
       continue;
     }
@@ -116,8 +124,18 @@ export function move_pages(sys: ImplSystem, op: MovePagesOp): OpResult {
   if (pfn === PTE_NONE) return { ret: 0, status: '-ENOENT' };
   const mm = sys.mm;
   const head = sys.headOfPte(v, index, pfn);
-  if (mm.zoneNodePos[mm.zoneOf[head]!] === pos) return { ret: 0, status: op.node };
-  const r = migrate_folio(sys, head, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE, pos, null, sys.tasks.mems[t]!);
+  const np = sys.np;
+  const src = mm.zoneNodePos[mm.zoneOf[head]!]!;
+  // __add_folio_for_migration: folio_managed_allows_migrate (NP_OPS_MIGRATION) first
+  if (np.privateWithout(src, NP_OPS_MIGRATION)) return { ret: 0, status: '-ENOENT' };
+  if (src === pos) return { ret: 0, status: op.node };
+  let gfp = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE;
+  if (np.isPrivate[pos] === 1) {
+    // migrate_folios_to_node → node_private_migrate_to: the driver's migrate_to (cxl_mempolicy's gfp)
+    if ((np.callbacks[pos]! & NP_CB_MIGRATE_TO) === 0) return { ret: 0, status: '-ENODEV' };
+    gfp |= __GFP_PRIVATE;
+  }
+  const r = migrate_folio(sys, head, gfp, pos, null, sys.tasks.mems[t]!);
   if (r === MIGRATE_OK) return { ret: 0, status: op.node };
   return { ret: 0, status: r === MIGRATE_REFS ? '-EBUSY' : '-ENOMEM' };
 }

@@ -30,6 +30,7 @@ export function takeSnapshot(sys: ImplSystem): Snapshot {
     cmaAllocations: cmaSnapshots(sys),
     handles: handleSnapshots(sys),
     tasks: taskSnapshots(sys),
+    privateNodes: sys.np.snapshot(sys.config),
     vmas: vmaSnapshots(sys),
   };
 }
@@ -181,7 +182,7 @@ function handleSnapshots(sys: ImplSystem): HandleSnapshot[] {
 
 function policySnapshot(pol: Mempolicy | null): PolicySnapshot | null {
   if (pol === null) return null;
-  return { mode: MPOL_NAMES[pol.mode]!, nodes: [...pol.nodes], cpusetMems: [...pol.cpusetMems] };
+  return { mode: MPOL_NAMES[pol.mode]!, nodes: [...pol.nodes], cpusetMems: [...pol.cpusetMems], private: pol.private };
 }
 
 function taskSnapshots(sys: ImplSystem): TaskSnapshot[] {

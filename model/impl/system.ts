@@ -32,6 +32,7 @@ import { MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED, next_node_in } from './memp
 import type { NodeWorld } from './mempolicy.js';
 import { folio_maybe_dma_pinned, folio_ref_add, folio_ref_sub_and_test, folioPincount, free_folio } from './page_ref.js';
 import { mbind, move_pages, set_cpuset_mems, set_mempolicy } from './policy_ops.js';
+import { node_private_clear_ops, node_private_set_ops, NodePrivateTable, read_sysfs } from './node_private.js';
 import { takeSnapshot } from './snapshot.js';
 import { TaskTable } from './tasks.js';
 import { PTE_NONE, VmaTable } from './vma.js';
@@ -52,6 +53,7 @@ const isTargetError = (r: number): boolean => r === T_EBADF || r >= T_EFAULT;
 const targetError = (r: number): ErrorResult => err(r === T_EBADF ? '-EBADF' : r === T_EFAULT ? '-EFAULT' : r === T_ENOENT ? '-ENOENT' : '-EINVAL');
 
 const __GFP_HARDWALL = GFP_BITS.__GFP_HARDWALL;
+export const __GFP_PRIVATE = GFP_BITS.__GFP_PRIVATE;
 export const GFP_HIGHUSER_MOVABLE = GFP_COMPOSITES.GFP_HIGHUSER_MOVABLE;
 const INT_MAX = 0x7fffffff;
 
@@ -66,6 +68,15 @@ export class ImplSystem implements MmSystem, NodeWorld {
   readonly cma: CmaTable;
   readonly profile: Profile;
   readonly nrNodes: number;
+  /** pgdat->private and node_private_ops per node */
+  readonly np: NodePrivateTable;
+  /** `np` when private nodes' longterm-pinnability is the NP_OPS_LONGTERM_PIN flag (profile pinnable 'flag'), else null */
+  readonly ltpinNp: NodePrivateTable | null;
+  /**
+   * gfp bits alloc_pages refuses: the sign bit (parseGfp's -1 for an unknown name) and, under a
+   * profile without private nodes, __GFP_PRIVATE (its names do not exist there)
+   */
+  private readonly gfpBad: number;
   /** PF_MEMALLOC_PIN of the current task (set inside FOLL_LONGTERM) */
   memallocPin = false;
   private readonly nodemask: NodeMask;
@@ -76,7 +87,10 @@ export class ImplSystem implements MmSystem, NodeWorld {
     this.config = config;
     this.profile = profile;
     this.mm = new MemMap(config);
-    this.zonelists = new Zonelists(config, this.mm);
+    this.np = new NodePrivateTable(config, profile);
+    this.ltpinNp = profile.privateNodes?.pinnable === 'flag' && this.np.any ? this.np : null;
+    this.gfpBad = profile.privateNodes === null ? 0x80000000 | __GFP_PRIVATE : 0x80000000;
+    this.zonelists = new Zonelists(config, this.mm, profile, this.np);
     this.nrNodes = config.nodes.length;
     this.tasks = new TaskTable(config, this.zonelists.nodePos);
     this.nodemask = new NodeMask(config.nodes.length);
@@ -138,6 +152,12 @@ export class ImplSystem implements MmSystem, NodeWorld {
         return cma_alloc(this, op);
       case 'cma_release':
         return cma_release(this, op);
+      case 'node_private_set_ops':
+        return node_private_set_ops(this, op);
+      case 'node_private_clear_ops':
+        return node_private_clear_ops(this, op);
+      case 'read_sysfs':
+        return read_sysfs(this, op);
       default: {
         const unknown: never = op;
         void unknown;
@@ -160,7 +180,7 @@ export class ImplSystem implements MmSystem, NodeWorld {
   // __alloc_pages_noprof // mm/page_alloc.c
   private allocPages(op: AllocPagesOp): OpResult {
     let gfp = parseGfp(op.gfp);
-    if (gfp < 0 || gfp_zone_bad(gfp) || gfp_migratetype_bad(gfp)) return einval();
+    if ((gfp & this.gfpBad) !== 0 || gfp_zone_bad(gfp) || gfp_migratetype_bad(gfp)) return einval();
     const order = op.order;
     if (!(order >= 0 && order <= this.mm.maxOrder && (order | 0) === order)) return einval();
     const taskPos = op.task === undefined ? 0 : this.tasks.pos.get(op.task);
@@ -356,8 +376,11 @@ export class ImplSystem implements MmSystem, NodeWorld {
     const vmas = this.vmas;
     const t = vmas.task[v]!;
     const order = vmas.folioOrder[v]!;
-    const preferred = this.policy_node(t, vmas.policy[v] ?? this.tasks.policy[t] ?? null);
-    const gfp = current_gfp_context(GFP_HIGHUSER_MOVABLE, this.memallocPin);
+    const pol = vmas.policy[v] ?? this.tasks.policy[t] ?? null;
+    const preferred = this.policy_node(t, pol);
+    if (preferred === NIL) return NIL;
+    // vma_alloc_folio_noprof: MPOL_F_PRIVATE adds __GFP_PRIVATE
+    const gfp = current_gfp_context(pol !== null && pol.private ? GFP_HIGHUSER_MOVABLE | __GFP_PRIVATE : GFP_HIGHUSER_MOVABLE, this.memallocPin);
     const mm = this.mm;
     const idx = get_page_from_freelist(mm, this.zonelists, gfp, order, preferred, this.polMask, this.tasks.mems[t]!);
     if (idx === NIL) return NIL;
@@ -375,7 +398,8 @@ export class ImplSystem implements MmSystem, NodeWorld {
 
   /**
    * The preferred node position a user allocation of task t under `pol` starts from; the nodemask
-   * goes to `polMask` (MODEL.md "Node choice"). Interleave advances the task's il_prev.
+   * goes to `polMask` (MODEL.md "Node choice"). Interleave advances the task's il_prev. NIL: no node
+   * (INTERLEAVE over nodes a rebind removed), the allocation fails.
    */
   policy_node(t: number, pol: import('./mempolicy.js').Mempolicy | null): number {
     this.polMask = null;
@@ -383,10 +407,15 @@ export class ImplSystem implements MmSystem, NodeWorld {
     switch (pol.mode) {
       case MPOL_PREFERRED:
         return this.nodePos.get(pol.nodes[0]!);
-      case MPOL_BIND:
+      case MPOL_BIND: {
         this.polMask = pol.mask;
-        return this.tasks.nodePos[t]!;
+        const local = this.tasks.nodePos[t]!;
+        // policy_nodemask: MPOL_F_PRIVATE starts at first_node(pol->nodes) when the local node is not in it
+        if (pol.private && !pol.mask.has(local) && pol.nodes.length > 0) return this.nodePos.get(pol.nodes[0]!);
+        return local;
+      }
       case MPOL_INTERLEAVE: {
+        if (pol.nodes.length === 0) return NIL; // a rebind emptied it: no node, the allocation fails
         const nid = next_node_in(pol.nodes, this.tasks.ilPrev[t]!);
         this.tasks.ilPrev[t] = nid;
         return this.nodePos.get(nid);

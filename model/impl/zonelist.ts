@@ -1,9 +1,10 @@
-// Precomputed zonelists (build_zonelists, mm/page_alloc.c; MODEL.md "Zonelist of the preferred node")
-// and node bitmasks, so the allocation hot path allocates nothing.
-import { LOCAL_DISTANCE, REMOTE_DISTANCE, ZONE_NAMES } from '../api/index.js';
-import type { MachineConfig } from '../api/index.js';
+// Precomputed zonelists (build_zonelists, mm/page_alloc.c; MODEL.md "Zonelist of the preferred node"
+// and "Private memory nodes") and node bitmasks, so the allocation hot path allocates nothing.
+import { GFP_BITS, LOCAL_DISTANCE, REMOTE_DISTANCE, ZONE_NAMES } from '../api/index.js';
+import type { MachineConfig, Profile } from '../api/index.js';
 import { IdIndex } from './idindex.js';
 import type { MemMap } from './mem.js';
+import type { NodePrivateTable } from './node_private.js';
 
 const NR_ZONE_TYPES = ZONE_NAMES.length;
 
@@ -34,8 +35,18 @@ export class Zonelists {
   /** [start, end) in `zones` of list key(pos, thisnode, highestZoneIdx) */
   readonly start: Int32Array;
   readonly end: Int32Array;
+  /**
+   * where the walk starts when the private-node gate is closed: a private node's own zones are the
+   * only private zones in any list and come first in it, so numa_zone_alloc_allowed skipping them
+   * is skipping that prefix (= start for a normal node, and on every machine without private nodes)
+   */
+  readonly startGated: Int32Array;
+  /** gfp bits that open the gate (profile `gate`): __GFP_PRIVATE [| __GFP_THISNODE]; 0 without private nodes */
+  readonly gateMask: number;
+  /** profile `movableOnly`: the gate also needs MIGRATE_MOVABLE */
+  readonly movableOnly: boolean;
 
-  constructor(config: MachineConfig, mm: MemMap) {
+  constructor(config: MachineConfig, mm: MemMap, profile: Profile, np: NodePrivateTable) {
     const n = config.nodes.length;
     this.nrNodes = n;
     this.nodePos = new IdIndex(config.nodes.map((node) => node.nid));
@@ -43,10 +54,16 @@ export class Zonelists {
     const dist = (a: number, b: number): number =>
       matrix ? (matrix[a]?.[b] ?? Infinity) : a === b ? LOCAL_DISTANCE : REMOTE_DISTANCE;
     const out: number[] = [];
+    const rules = profile.privateNodes;
+    this.gateMask = rules === null || !np.any ? 0 : rules.gate === '__GFP_PRIVATE' ? GFP_BITS.__GFP_PRIVATE : GFP_BITS.__GFP_PRIVATE | GFP_BITS.__GFP_THISNODE;
+    this.movableOnly = rules !== null && rules.movableOnly;
     this.start = new Int32Array(n * 2 * NR_ZONE_TYPES);
     this.end = new Int32Array(n * 2 * NR_ZONE_TYPES);
+    this.startGated = new Int32Array(n * 2 * NR_ZONE_TYPES);
+    const isPrivate = (pos: number) => np.isPrivate[pos] === 1;
     for (let p = 0; p < n; p++) {
-      const order = nodeOrder(config, p, dist);
+      // find_next_best_node iterates N_MEMORY only: no private node after the first entry
+      const order = nodeOrder(config, p, dist).filter((pos, i) => i === 0 || !isPrivate(pos));
       for (let thisnode = 0; thisnode < 2; thisnode++) {
         const nodes = thisnode ? [p] : order;
         for (let high = 0; high < NR_ZONE_TYPES; high++) {
@@ -58,6 +75,7 @@ export class Zonelists {
               const z = mm.zoneIds[pos * NR_ZONE_TYPES + t]!;
               if (z >= 0) out.push(z);
             }
+            if (pos === p) this.startGated[key] = isPrivate(p) ? out.length : this.start[key]!;
           }
           this.end[key] = out.length;
         }

@@ -3,6 +3,7 @@
 import { ZONE_NAMES, type Migratetype } from '../api/index.js';
 import { current_gfp_context, gfp_migratetype, gfp_zone } from './gfp.js';
 import { emit, type Machine, type Node, type Task, type Zone } from './machine.js';
+import { numa_zone_alloc_allowed, zone_has_suitable_block } from './private.js';
 import { __rmqueue } from './rmqueue.js';
 import { cpuset_zone_allowed, for_each_zone_zonelist_nodemask, node_zonelist } from './zonelist.js';
 
@@ -32,9 +33,15 @@ export function prepare_alloc_pages(gfp: number, preferred: Node, nodemask: Read
 export interface Allocated {
   readonly zone: Zone;
   readonly pfn: number;
+  /** the mask the allocation ran with, after current_gfp_context (the placement ghost's gfp) */
+  readonly gfp: number;
 }
 
-/** get_page_from_freelist (mm/page_alloc.c): the first eligible zone where __rmqueue succeeds. */
+/**
+ * get_page_from_freelist (mm/page_alloc.c): the first eligible zone where __rmqueue succeeds.
+ * numa_zone_alloc_allowed (RFC v4 patch 03) is the private-node gate, then the cpuset check. The
+ * first gated zone that __rmqueue would have served is reported once (`private-gate`).
+ */
 export function get_page_from_freelist(
   machine: Machine,
   task: Task,
@@ -42,10 +49,18 @@ export function get_page_from_freelist(
   order: number,
   ac: AllocContext,
 ): Allocated | undefined {
+  let gateReported = false;
   for (const zone of for_each_zone_zonelist_nodemask(ac.zonelist, ac.highest_zoneidx, ac.nodemask)) {
+    if (!numa_zone_alloc_allowed(machine, zone, gfp, ac.migratetype)) {
+      if (!gateReported && zone_has_suitable_block(machine, zone, order, ac.migratetype, ac.alloc_cma)) {
+        gateReported = true;
+        emit(machine, { kind: 'private-gate' });
+      }
+      continue;
+    }
     if (!cpuset_zone_allowed(task, zone, gfp)) continue;
     const pfn = __rmqueue(machine, zone, order, ac.migratetype, ac.alloc_cma);
-    if (pfn !== undefined) return { zone, pfn };
+    if (pfn !== undefined) return { zone, pfn, gfp };
   }
   return undefined;
 }

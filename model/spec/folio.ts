@@ -1,6 +1,7 @@
 // Folios and who holds them. The spec keeps exact holders and derives the kernel-visible counters
 // from them (DESIGN.md §4.1): `_refcount` as a wrapped signed 32-bit sum, `_pincount` as the number
 // of FOLL_PIN pages on a large folio.
+import type { MigrateReason } from '../api/index.js';
 import type { Zone } from './machine.js';
 
 /** One reference-holding party. */
@@ -24,6 +25,20 @@ export interface Folio {
   /** allocated for user memory (a fault or a migration target), not by alloc_pages */
   readonly user: boolean;
   readonly holders: Holder[];
+  /** ghost state: the allocation that put the folio where it is (FolioHolders.placement) */
+  readonly placement: Placement;
+}
+
+/**
+ * Which path allocated a folio: `alloc_pages`, a `fault`, a private node's `migrate_to`, a mempolicy
+ * migration target (`mpol-migrate`, mbind), or the MigrateReason of any other migration.
+ */
+export type PlacementPath = 'alloc_pages' | 'fault' | 'migrate_to' | 'mpol-migrate' | MigrateReason;
+
+/** The path and the gfp mask the allocation actually ran with (after current_gfp_context). */
+export interface Placement {
+  readonly path: PlacementPath;
+  readonly gfp: number;
 }
 
 export const INT_MAX = 2 ** 31 - 1;

@@ -1,13 +1,17 @@
 // GFP masks: trace names to bits, gfp_zone, gfp_migratetype and current_gfp_context
 // (include/linux/gfp.h, include/linux/gfp_types.h, include/linux/sched/mm.h).
-import { GFP_BITS, GFP_NAMES, GFP_ZONEMASK, type GfpName, type Migratetype, type ZoneName } from '../api/index.js';
+import { GFP_BITS, GFP_NAMES, GFP_ZONEMASK, PRIVATE_GFP_NAMES, type GfpName, type Migratetype, type ZoneName } from '../api/index.js';
 import type { Task } from './machine.js';
 
-/** The mask a trace's gfp list names (OR of every name), or undefined when a name is unknown. */
-export function parseGfp(names: readonly string[]): number | undefined {
+/**
+ * The mask a trace's gfp list names (OR of every name), or undefined when a name is unknown.
+ * `__GFP_PRIVATE` and `GFP_PRIVATE` exist only in the private-node profiles (`withPrivate`).
+ */
+export function parseGfp(names: readonly string[], withPrivate = false): number | undefined {
   let gfp = 0;
   for (const name of names) {
     if (!Object.prototype.hasOwnProperty.call(GFP_NAMES, name)) return undefined;
+    if (!withPrivate && PRIVATE_GFP_NAMES.includes(name)) return undefined;
     gfp |= GFP_NAMES[name as GfpName];
   }
   return gfp;

@@ -19,6 +19,7 @@ import { folio_ref_count, folio_test_large, folioMapped, type Folio, type Holder
 import { killHandle, nameHandle, setLive, type GupPageRef, type HandleRecord, type HandleTable } from './handles.js';
 import { emit, get_pfnblock_migratetype, type Machine } from './machine.js';
 import { migrate_folio } from './migrate.js';
+import { folio_is_private_node, node_private_allows_longterm_pin } from './private.js';
 import { addHolder, dropHolder } from './pageref.js';
 import { do_anonymous_page, inVma, vmaPagePfn, type Vma } from './vma.js';
 
@@ -56,10 +57,21 @@ export function is_valid_gup_args(callerFlags: number, toSet: number): number | 
   return flags;
 }
 
-/** folio_is_longterm_pinnable (include/linux/mm.h): why not, or undefined when it is pinnable. */
-export function longtermUnpinnableWhy(machine: Machine, folio: Folio): 'ZONE_MOVABLE' | 'MIGRATE_CMA' | 'MIGRATE_ISOLATE' | undefined {
+/**
+ * folio_is_longterm_pinnable (include/linux/mm.h): why not, or undefined when it is pinnable.
+ * After the CMA/ISOLATE test, a folio on a private node under a `pinnable: 'flag'` profile is
+ * pinnable iff the node has NP_OPS_LONGTERM_PIN, whatever its zone (RFC v4 patch 20): `private`.
+ * Under `pinnable: 'zone'` (and for normal nodes) ZONE_MOVABLE decides.
+ */
+export function longtermUnpinnableWhy(
+  machine: Machine,
+  folio: Folio,
+): 'ZONE_MOVABLE' | 'MIGRATE_CMA' | 'MIGRATE_ISOLATE' | 'private' | undefined {
   const mt = get_pfnblock_migratetype(machine, folio.pfn);
   if (mt === 'MIGRATE_CMA' || mt === 'MIGRATE_ISOLATE') return mt;
+  if (machine.profile.privateNodes?.pinnable === 'flag' && folio_is_private_node(machine, folio)) {
+    return node_private_allows_longterm_pin(machine, folio.zone.nid) ? undefined : 'private';
+  }
   if (folio.zone.name === 'ZONE_MOVABLE') return 'ZONE_MOVABLE';
   return undefined;
 }
@@ -299,6 +311,11 @@ export function gupCall(machine: Machine, op: GupOp, lookup: (h: string) => Vma 
     zone: t.folio.zone.name,
     migrated: migrated.has(t.index),
   }));
+  if ((flags & F.FOLL_LONGTERM) !== 0) {
+    // a FOLL_LONGTERM pin that left folios on a private node: once per folio, in page order
+    const onPrivate = new Set(walk.taken.map((t) => t.folio).filter((f) => folio_is_private_node(machine, f)));
+    for (const _ of onPrivate) emit(machine, { kind: 'private-pin' });
+  }
   const pin = (flags & F.FOLL_PIN) !== 0;
   return pin ? { ret: pages.length, pin: handle, pages: result } : { ret: pages.length, ref: handle, pages: result };
 }

@@ -8,6 +8,7 @@ import {
   type MachineConfig,
   type Migratetype,
   type MmEvent,
+  type NodePrivateCallback,
   type Profile,
   type ZoneName,
 } from '../api/index.js';
@@ -15,6 +16,7 @@ import type { CmaAllocation, CmaArea } from './cma.js';
 import type { Folio } from './folio.js';
 import { emptyHandleTable, type HandleTable } from './handles.js';
 import type { Mempolicy } from './mempolicy.js';
+import { parseNodePrivateOps } from './private_ops.js';
 import type { Vma } from './vma.js';
 
 /** One order of a zone's free area (struct free_area, include/linux/mmzone.h). */
@@ -60,6 +62,19 @@ export interface Node {
   readonly node_zones: Zone[];
   /** built by build_zonelists once every node exists */
   readonly node_zonelists: Record<ZonelistName, Zone[]>;
+  /** pgdat->node_private (private-nodes RFC v4): set for a registered N_MEMORY_PRIVATE node, else null */
+  readonly private: NodePrivate | null;
+}
+
+/** struct node_private_ops, reduced: the NP_OPS_* mask and which callbacks the driver provides. */
+export interface NodePrivateOps {
+  readonly flags: number;
+  readonly callbacks: ReadonlySet<NodePrivateCallback>;
+}
+
+/** struct node_private (include/linux/node_private.h), reduced to its ops (NULL until set). */
+export interface NodePrivate {
+  ops: NodePrivateOps | null;
 }
 
 /**
@@ -196,6 +211,19 @@ function defaultDistance(count: number): number[][] {
 }
 
 /**
+ * node_private_register + node_private_set_ops at boot for a config's private node. The config has
+ * passed validation; a private node under a profile without private nodes, or ops that set_ops
+ * would refuse, are spec errors.
+ */
+function bootPrivate(profile: Profile, config: MachineConfig['nodes'][number]['private'], position: number): NodePrivate | null {
+  if (config === undefined) return null;
+  if (profile.privateNodes === null) throw new Error(`spec: machine.nodes[${position}].private under ${profile.name}`);
+  const ops = parseNodePrivateOps(config.flags, config.callbacks);
+  if (typeof ops === 'string') throw new Error(`spec: machine.nodes[${position}].private.flags: ${ops}`);
+  return { ops };
+}
+
+/**
  * Lays out the machine: nodes, zones, pageblocks (MIGRATE_MOVABLE; MIGRATE_CMA inside CMA areas,
  * as init_cma_reserved_pageblock leaves them) and tasks. Nothing is free yet: `createMachine` in
  * boot.ts builds the zonelists and frees the memory.
@@ -226,6 +254,7 @@ export function layoutMachine(config: MachineConfig, profile: Profile): Machine 
       position,
       node_zones: [],
       node_zonelists: { ZONELIST_FALLBACK: [], ZONELIST_NOFALLBACK: [] },
+      private: bootPrivate(profile, nodeConfig.private, position),
     };
     for (const name of ZONE_NAMES) {
       const range = nodeConfig.zones[name];

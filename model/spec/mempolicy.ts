@@ -1,16 +1,19 @@
 // Memory policies (mm/mempolicy.c): creation, node choice for faults and policy-driven migration,
 // the interleave cursor, and rebinding to a new cpuset (docs/MODEL.md "Mempolicy").
-import { GFP_COMPOSITES, MPOL_MF_FLAGS, MPOL_MODES, type Errno, type MpolMode } from '../api/index.js';
+import { GFP_BITS, GFP_COMPOSITES, MPOL_MF_FLAGS, MPOL_MODES, type Errno, type MpolMode } from '../api/index.js';
 import type { Folio } from './folio.js';
 import { findNode, memoryNodes, emit, type Machine, type Node, type Task } from './machine.js';
 import { migrate_folio } from './migrate.js';
+import { folio_managed_allows_migrate, node_private_has_flag, node_state_private, nodes_private_mpol_allowed } from './private.js';
 import type { Vma } from './vma.js';
 
-/** struct mempolicy, reduced: mode, nodes and w.cpuset_mems_allowed (both ascending). */
+/** struct mempolicy, reduced: mode, nodes and w.cpuset_mems_allowed (both ascending), MPOL_F_PRIVATE. */
 export interface Mempolicy {
   readonly mode: MpolMode;
   nodes: number[];
   cpusetMems: number[];
+  /** pol->flags & MPOL_F_PRIVATE (RFC v4 patch 13): faults and mbind targets add __GFP_PRIVATE */
+  private: boolean;
 }
 
 /** MAX_NUMNODES of the model: node ids 0..1023 may be named in a nodemask. */
@@ -30,12 +33,17 @@ export function isMpolMode(mode: string): mode is MpolMode {
 }
 
 /**
- * mpol_set_nodemask (mm/mempolicy.c): keep the nodes that exist, have memory (N_MEMORY) and are in
- * the task's cpuset mems; record the cpuset the policy is relative to.
+ * mpol_set_nodemask (mm/mempolicy.c, RFC v4 patch 13): keep the nodes that exist, have memory
+ * (N_MEMORY or N_MEMORY_PRIVATE) and are in the task's cpuset mems. A mask holding a private node
+ * sets MPOL_F_PRIVATE when every private node in it has NP_OPS_MEMPOLICY
+ * (nodes_private_mpol_allowed), and is -EINVAL otherwise, even with normal nodes beside it.
  */
-export function mpol_set_nodemask(machine: Machine, task: Task, nodes: readonly number[]): Mempolicy['nodes'] {
+export function mpol_set_nodemask(machine: Machine, task: Task, nodes: readonly number[]): { nodes: number[]; private: boolean } | Errno {
   const allowed = new Set(memoryNodes(machine).filter((nid) => task.mems.has(nid)));
-  return nodes.filter((nid) => allowed.has(nid));
+  const mask = nodes.filter((nid) => allowed.has(nid));
+  if (nodes_private_mpol_allowed(machine, mask)) return { nodes: mask, private: true };
+  if (mask.some((nid) => node_state_private(machine, nid))) return '-EINVAL';
+  return { nodes: mask, private: false };
 }
 
 /**
@@ -48,9 +56,9 @@ export function mpol_new(machine: Machine, task: Task, mode: MpolMode, nodes: re
     case 'MPOL_DEFAULT':
       return nodes.length > 0 ? '-EINVAL' : null;
     case 'MPOL_LOCAL':
-      return nodes.length > 0 ? '-EINVAL' : { mode, nodes: [], cpusetMems: [] };
+      return nodes.length > 0 ? '-EINVAL' : { mode, nodes: [], cpusetMems: [], private: false };
     case 'MPOL_PREFERRED':
-      if (nodes.length === 0) return { mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [] };
+      if (nodes.length === 0) return { mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [], private: false };
       break;
     case 'MPOL_BIND':
     case 'MPOL_INTERLEAVE':
@@ -58,11 +66,18 @@ export function mpol_new(machine: Machine, task: Task, mode: MpolMode, nodes: re
       break;
   }
   const masked = mpol_set_nodemask(machine, task, nodes);
-  if (masked.length === 0) return '-EINVAL';
+  if (typeof masked === 'string') return masked;
+  if (masked.nodes.length === 0) return '-EINVAL';
   const cpusetMems = sortedUnique(task.mems);
-  // mpol_new_preferred keeps only the first node of the mask
-  if (mode === 'MPOL_PREFERRED') return { mode, nodes: [Math.min(...masked)], cpusetMems };
-  return { mode, nodes: masked, cpusetMems };
+  if (masked.private) emit(machine, { kind: 'mpol-private' });
+  // mpol_new_preferred keeps only the first node of the mask (MPOL_F_PRIVATE is of the whole mask)
+  if (mode === 'MPOL_PREFERRED') return { mode, nodes: [Math.min(...masked.nodes)], cpusetMems, private: masked.private };
+  return { mode, nodes: masked.nodes, cpusetMems, private: masked.private };
+}
+
+/** vma_alloc_folio / alloc_migration_target_by_mpol (patch 13): __GFP_PRIVATE under MPOL_F_PRIVATE. */
+export function mpol_private_gfp(pol: Mempolicy | null): number {
+  return pol?.private === true ? GFP_BITS.__GFP_PRIVATE : 0;
 }
 
 /** Parse mode and nodes, then mpol_new: the common front of set_mempolicy and mbind. */
@@ -113,10 +128,12 @@ export interface PolicyPlacement {
 
 /**
  * policy_nodemask (mm/mempolicy.c) as docs/MODEL.md fixes it: DEFAULT/LOCAL the task's node;
- * PREFERRED the first node of the mask; BIND the task's node with the mask as nodemask;
- * INTERLEAVE the next node of the per-task cursor. Only BIND has a nodemask.
+ * PREFERRED the first node of the mask; BIND the task's node with the mask as nodemask, but the
+ * mask's first node when MPOL_F_PRIVATE is set and the task's node is not in it (RFC v4 patch 13);
+ * INTERLEAVE the next node of the per-task cursor. Only BIND has a nodemask. undefined: INTERLEAVE
+ * over no nodes (a rebind may empty a mask), which fails the allocation.
  */
-export function policy_nodemask(machine: Machine, task: Task, pol: Mempolicy | null): PolicyPlacement {
+export function policy_nodemask(machine: Machine, task: Task, pol: Mempolicy | null): PolicyPlacement | undefined {
   const node = (nid: number): Node => {
     const n = findNode(machine, nid);
     if (n === undefined) throw new Error(`spec: policy node ${nid} does not exist`);
@@ -129,9 +146,12 @@ export function policy_nodemask(machine: Machine, task: Task, pol: Mempolicy | n
       return { preferred: node(task.nid), nodemask: undefined };
     case 'MPOL_PREFERRED':
       return { preferred: node(pol.nodes[0]!), nodemask: undefined };
-    case 'MPOL_BIND':
-      return { preferred: node(task.nid), nodemask: new Set(pol.nodes) };
+    case 'MPOL_BIND': {
+      const start = pol.private && !pol.nodes.includes(task.nid) ? pol.nodes[0]! : task.nid;
+      return { preferred: node(start), nodemask: new Set(pol.nodes) };
+    }
     case 'MPOL_INTERLEAVE':
+      if (pol.nodes.length === 0) return undefined;
       return { preferred: node(interleave_nodes(machine, task, pol)), nodemask: undefined };
   }
 }
@@ -164,14 +184,18 @@ function mpol_rebind_preferred(pol: Mempolicy, mems: readonly number[]): boolean
 
 /**
  * mpol_rebind_nodemask (mm/mempolicy.c): remap the nodes from the old cpuset to the new one; an
- * empty result becomes the new mems. MPOL_LOCAL (and no policy) are not rebound. Returns whether
- * the nodes changed.
+ * empty result becomes the new mems. Then (RFC v4 patch 13) drop every N_MEMORY_PRIVATE node
+ * without NP_OPS_MEMPOLICY, and MPOL_F_PRIVATE = the nodes still hold a private node (the result
+ * may be empty). MPOL_LOCAL (and no policy) are not rebound. Returns whether the nodes changed.
  */
-export function mpol_rebind_nodemask(pol: Mempolicy | null, mems: readonly number[]): boolean {
+export function mpol_rebind_nodemask(machine: Machine, pol: Mempolicy | null, mems: readonly number[]): boolean {
   if (pol === null || pol.mode === 'MPOL_LOCAL' || pol.mode === 'MPOL_DEFAULT') return false;
   if (pol.mode === 'MPOL_PREFERRED') return mpol_rebind_preferred(pol, mems);
   let tmp = nodes_remap(pol.nodes, pol.cpusetMems, mems);
   if (tmp.length === 0) tmp = [...mems];
+  tmp = tmp.filter((nid) => !node_state_private(machine, nid) || node_private_has_flag(machine, nid, 'NP_OPS_MEMPOLICY'));
+  pol.private = tmp.some((nid) => node_state_private(machine, nid));
+  if (pol.private) emit(machine, { kind: 'mpol-private' });
   const changed = tmp.length !== pol.nodes.length || tmp.some((n, i) => n !== pol.nodes[i]);
   pol.nodes = tmp;
   pol.cpusetMems = [...mems];
@@ -187,9 +211,9 @@ export function setCpusetMems(machine: Machine, task: Task, nodes: readonly numb
   if (nodes.length === 0 || !nodes.every((nid) => findNode(machine, nid) !== undefined)) return '-EINVAL';
   const mems = sortedUnique(nodes);
   task.mems = new Set(mems);
-  let changed = mpol_rebind_nodemask(task.mempolicy, mems);
+  let changed = mpol_rebind_nodemask(machine, task.mempolicy, mems);
   for (const vma of machine.vmas.values()) {
-    if (vma.task === task && mpol_rebind_nodemask(vma.policy, mems)) changed = true;
+    if (vma.task === task && mpol_rebind_nodemask(machine, vma.policy, mems)) changed = true;
   }
   if (changed) emit(machine, { kind: 'rebind' });
   return 0;
@@ -226,10 +250,18 @@ export function do_mbind(
     if (folio === null || folio === undefined || seen.has(folio)) continue;
     seen.add(folio);
     if (allowed.has(folio.zone.nid)) continue;
+    // queue_folios_pte_range (patch 13): a private folio that may not migrate is skipped, not failed
+    if (!folio_managed_allows_migrate(machine, folio)) {
+      if (move) emit(machine, { kind: 'private-migrate-refused', reason: 'mbind' });
+      continue;
+    }
     if (move) {
+      // alloc_migration_target_by_mpol: __GFP_PRIVATE under MPOL_F_PRIVATE
       const outcome = migrate_folio(machine, folio, 'mbind', () => {
-        const { preferred, nodemask } = policy_nodemask(machine, vma.task, pol);
-        return { task: vma.task, gfp: GFP_COMPOSITES.GFP_HIGHUSER_MOVABLE, preferred, nodemask };
+        const placement = policy_nodemask(machine, vma.task, pol);
+        if (placement === undefined) return undefined;
+        const gfp = GFP_COMPOSITES.GFP_HIGHUSER_MOVABLE | mpol_private_gfp(pol);
+        return { task: vma.task, gfp, ...placement, path: 'mpol-migrate' };
       });
       if (outcome.ok) {
         folio = outcome.folio;

@@ -1,14 +1,32 @@
 // Taking and dropping folio references (include/linux/page_ref.h, mm/swap.c), with exact holders.
-import { crossesInt32, folio_ref_count, folio_test_large, holderRefs, type Folio, type Holder } from './folio.js';
+import { crossesInt32, folio_ref_count, folio_test_large, holderRefs, type Folio, type Holder, type Placement, type PlacementPath } from './folio.js';
 import { free_one_page } from './free.js';
 import { handleNamesFolio, killHandle } from './handles.js';
 import { emit, type Machine, type Zone } from './machine.js';
+import { node_is_private } from './private.js';
 
-/** prep_new_page (mm/page_alloc.c): a fresh folio whose holders are the allocating party's. */
-export function prep_new_page(machine: Machine, zone: Zone, pfn: number, order: number, user: boolean, holders: Holder[]): Folio {
-  const folio: Folio = { pfn, order, zone, user, holders };
+/**
+ * prep_new_page (mm/page_alloc.c): a fresh folio whose holders are the allocating party's, with its
+ * placement ghost. A folio placed on a private node is reported (`private-placement`).
+ */
+export function prep_new_page(
+  machine: Machine,
+  zone: Zone,
+  pfn: number,
+  order: number,
+  user: boolean,
+  holders: Holder[],
+  placement: Placement,
+): Folio {
+  const folio: Folio = { pfn, order, zone, user, holders, placement };
   machine.folios.set(pfn, folio);
+  if (node_is_private(machine, zone.nid)) emit(machine, { kind: 'private-placement', path: placementEventPath(placement.path) });
   return folio;
+}
+
+/** The `private-placement` event's path: the migration reasons are folded into `other`. */
+function placementEventPath(path: PlacementPath): 'alloc_pages' | 'fault' | 'migrate_to' | 'mpol-migrate' | 'other' {
+  return path === 'alloc_pages' || path === 'fault' || path === 'migrate_to' || path === 'mpol-migrate' ? path : 'other';
 }
 
 /** page_ref_add (include/linux/page_ref.h): no overflow check; a wrap is only reported. */

@@ -6,6 +6,7 @@ import {
   type MemoryRangeSnapshot,
   type PageblockSnapshot,
   type PolicySnapshot,
+  type PrivateNodeSnapshot,
   type Snapshot,
   type ZoneSnapshot,
 } from '../api/index.js';
@@ -13,6 +14,7 @@ import { folio_ref_count, folioMapped, folioPincount, type Folio } from './folio
 import { handlePfns } from './handles.js';
 import { pageblockNrPages, type Machine, type Zone } from './machine.js';
 import type { Mempolicy } from './mempolicy.js';
+import { nodePrivateCallbackNames, npOpsFlagNames } from './private_ops.js';
 import { vmaPagePfn } from './vma.js';
 
 export function zoneSnapshot(zone: Zone): ZoneSnapshot {
@@ -32,7 +34,7 @@ export function zoneSnapshot(zone: Zone): ZoneSnapshot {
 }
 
 function policySnapshot(pol: Mempolicy | null): PolicySnapshot | null {
-  return pol === null ? null : { mode: pol.mode, nodes: [...pol.nodes], cpusetMems: [...pol.cpusetMems] };
+  return pol === null ? null : { mode: pol.mode, nodes: [...pol.nodes], cpusetMems: [...pol.cpusetMems], private: pol.private };
 }
 
 /** Maximal runs of consecutive pageblocks, ascending pfn; `same` decides whether two may share a run. */
@@ -63,12 +65,22 @@ export function folioHolders(machine: Machine): FolioHolders[] {
         if (h.longterm) longtermPins += 1;
       }
     }
-    return { pfn: f.pfn, order: f.order, kernel, mapped: folioMapped(f), gets, pins, longtermPins };
+    const placement = { path: f.placement.path, gfp: f.placement.gfp };
+    return { pfn: f.pfn, order: f.order, kernel, mapped: folioMapped(f), gets, pins, longtermPins, placement };
   });
 }
 
 function sortedFolios(machine: Machine): Folio[] {
   return [...machine.folios.values()].sort((a, b) => a.pfn - b.pfn);
+}
+
+/** N_MEMORY_PRIVATE nodes (registered), config order, with their ops or null. */
+function privateNodesSnapshot(machine: Machine): PrivateNodeSnapshot[] {
+  return machine.nodes.flatMap((n) => {
+    if (n.private === null) return [];
+    const ops = n.private.ops;
+    return [{ nid: n.nid, ops: ops === null ? null : { flags: npOpsFlagNames(ops.flags), callbacks: nodePrivateCallbackNames(ops.callbacks) } }];
+  });
 }
 
 export function takeSnapshot(machine: Machine): Snapshot {
@@ -114,6 +126,7 @@ export function takeSnapshot(machine: Machine): Snapshot {
       policy: policySnapshot(t.mempolicy),
       ilPrev: t.il_prev,
     })),
+    privateNodes: privateNodesSnapshot(machine),
     vmas: [...machine.vmas.values()].map((v) => ({
       handle: v.handle,
       task: v.task.tid,

@@ -23,6 +23,7 @@ import type {
   PutPageOp,
   QueryOp,
   QueryResult,
+  ReadSysfsResult,
   Snapshot,
   TouchResult,
 } from '../api/index.js';
@@ -38,6 +39,7 @@ import { emit, findNode, findTask, get_pfnblock_migratetype, type Machine } from
 import { do_mbind, do_set_mempolicy, setCpusetMems } from './mempolicy.js';
 import { move_pages } from './migrate.js';
 import { addHolder, dropHolder, prep_new_page } from './pageref.js';
+import { node_private_clear_ops, node_private_set_ops, read_sysfs } from './private.js';
 import { folioHolders, takeSnapshot } from './snapshot.js';
 import { do_mmap, do_munmap, lookupVma, resolveFolioTarget, touchRange } from './vma.js';
 
@@ -60,7 +62,7 @@ function isOrder(machine: Machine, order: number): boolean {
 }
 
 function allocPages(machine: Machine, op: AllocPagesOp): AllocPagesResult | ErrorResult {
-  const gfp = parseGfp(op.gfp);
+  const gfp = parseGfp(op.gfp, machine.profile.privateNodes !== null);
   if (gfp === undefined) return error('-EINVAL');
   if (gfpZoneIsBad(gfp)) return error('-EINVAL');
   if (gfpMobilityIsBad(gfp)) return error('-EINVAL');
@@ -76,7 +78,10 @@ function allocPages(machine: Machine, op: AllocPagesOp): AllocPagesResult | Erro
   if (page === undefined) return error('-ENOMEM');
 
   const handle = nameHandle(machine.handles, 'alloc_pages');
-  const folio = prep_new_page(machine, page.zone, page.pfn, op.order, false, [{ kind: 'alloc', handle }]);
+  const folio = prep_new_page(machine, page.zone, page.pfn, op.order, false, [{ kind: 'alloc', handle }], {
+    path: 'alloc_pages',
+    gfp: page.gfp,
+  });
   setLive(machine.handles, { handle, kind: 'alloc_pages', folio });
   return {
     ret: 0,
@@ -208,6 +213,9 @@ export function createSpecSystem(config: MachineConfig, profile: Profile): SpecS
         cma_release(machine, record.range);
         return done();
       })
+      .with({ op: 'node_private_set_ops' }, (o) => status(node_private_set_ops(machine, o.nid, o.flags, o.callbacks)))
+      .with({ op: 'node_private_clear_ops' }, (o) => status(node_private_clear_ops(machine, o.nid)))
+      .with({ op: 'read_sysfs' }, (o): ReadSysfsResult | ErrorResult => result(read_sysfs(machine, o.attr)))
       .exhaustive();
   }
 

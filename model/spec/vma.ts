@@ -5,7 +5,7 @@ import { __alloc_pages } from './alloc.js';
 import { type Folio, type Holder } from './folio.js';
 import { lookupHandle, nameHandle, setLive } from './handles.js';
 import { emit, findTask, type Machine, type Task } from './machine.js';
-import { policy_nodemask, type Mempolicy } from './mempolicy.js';
+import { mpol_private_gfp, policy_nodemask, type Mempolicy } from './mempolicy.js';
 import { dropHolder, prep_new_page } from './pageref.js';
 
 /** struct vm_area_struct, reduced: an anonymous mapping of `pages` pages owned by `task`. */
@@ -55,11 +55,16 @@ export function get_vma_policy(vma: Vma): Mempolicy | null {
 
 /**
  * vma_alloc_folio (mm/mempolicy.c → alloc_pages_mpol) for an anonymous fault: GFP_HIGHUSER_MOVABLE
- * on the node the effective policy picks, in the task's context (a pin scope strips __GFP_MOVABLE).
+ * (plus __GFP_PRIVATE under MPOL_F_PRIVATE, RFC v4 patch 13) on the node the effective policy
+ * picks, in the task's context (a pin scope strips __GFP_MOVABLE). A policy with no node to pick
+ * fails the fault.
  */
 export function vma_alloc_folio(machine: Machine, vma: Vma) {
-  const { preferred, nodemask } = policy_nodemask(machine, vma.task, get_vma_policy(vma));
-  return __alloc_pages(machine, vma.task, GFP_COMPOSITES.GFP_HIGHUSER_MOVABLE, vma.folioOrder, preferred, nodemask);
+  const pol = get_vma_policy(vma);
+  const placement = policy_nodemask(machine, vma.task, pol);
+  if (placement === undefined) return undefined;
+  const gfp = GFP_COMPOSITES.GFP_HIGHUSER_MOVABLE | mpol_private_gfp(pol);
+  return __alloc_pages(machine, vma.task, gfp, vma.folioOrder, placement.preferred, placement.nodemask);
 }
 
 /**
@@ -73,7 +78,7 @@ export function do_anonymous_page(machine: Machine, vma: Vma, index: number): Fo
   if (page === undefined) return undefined;
   const holders: Holder[] = [];
   for (let i = base; i < base + nr; i++) holders.push({ kind: 'map', vma: vma.handle, index: i });
-  const folio = prep_new_page(machine, page.zone, page.pfn, vma.folioOrder, true, holders);
+  const folio = prep_new_page(machine, page.zone, page.pfn, vma.folioOrder, true, holders, { path: 'fault', gfp: page.gfp });
   for (let i = base; i < base + nr; i++) vma.ptes[i] = folio;
   emit(machine, { kind: 'fault', order: vma.folioOrder });
   return folio;

@@ -11,12 +11,14 @@ export function build_zonerefs_node(node: Node): Zone[] {
 
 /**
  * Node order of the FALLBACK list (model: find_next_best_node without the CPU and load terms):
- * the local node, then the others by ascending (distance from the local node, nid).
+ * the local node, then the others by ascending (distance from the local node, nid). Private nodes
+ * (RFC v4 patch 04: find_next_best_node walks N_MEMORY only) are in no list but their own, so a
+ * private node's list is itself, then the normal nodes.
  */
 export function fallbackNodeOrder(machine: Machine, local: Node): Node[] {
   const distanceFrom = (n: Node): number => machine.distance[local.position]?.[n.position] ?? Infinity;
   const others = machine.nodes
-    .filter((n) => n !== local)
+    .filter((n) => n !== local && n.private === null)
     .sort((a, b) => distanceFrom(a) - distanceFrom(b) || a.nid - b.nid);
   return [local, ...others];
 }

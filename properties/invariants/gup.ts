@@ -3,6 +3,7 @@
 import type { FolioHolders, Snapshot } from '../../model/api/index.js';
 import type { Invariant, InvariantContext } from '../findings.js';
 import { folioAt, maybeDmaPinned, pageblockTypes, typesCovered } from './layout.js';
+import { privateNodes } from './private.js';
 
 const at = (h: { pfn: number; order: number }) => `folio pfn ${h.pfn} order ${h.order}`;
 
@@ -62,17 +63,30 @@ export const refcountExact: Invariant = {
   },
 };
 
+/**
+ * Pinnability of a private node's folio follows the profile (DESIGN.md §7): the node's
+ * NP_OPS_LONGTERM_PIN, or (zone-pin) its zone. Node flags can change after a pin is taken and the
+ * RFC revokes no pins then, so that rule is judged when a pin is taken; the zone and pageblock rules
+ * hold for every pinned folio after every op.
+ */
 export const longtermPinnable: Invariant = {
   id: 'gup/longterm-pinnable',
-  claim: 'every folio with a FOLL_LONGTERM pin is longterm-pinnable (not ZONE_MOVABLE, not a CMA/ISOLATE pageblock)',
-  check({ config, snapshot, holders }: InvariantContext) {
+  claim: 'every folio with a FOLL_LONGTERM pin is longterm-pinnable (not ZONE_MOVABLE, not a CMA/ISOLATE pageblock, private only as the profile allows)',
+  check({ config, profile, snapshot, holders, holdersBefore }: InvariantContext) {
     const errs: string[] = [];
     const types = pageblockTypes(snapshot);
+    const priv = privateNodes(snapshot);
+    const pinsBefore = new Map((holdersBefore ?? []).map((h) => [h.pfn, h.longtermPins]));
     for (const h of holders ?? []) {
       if (h.longtermPins === 0) continue;
       const f = folioOf(snapshot, h);
       if (!f) continue;
-      if (f.zone === 'ZONE_MOVABLE') errs.push(`${at(h)} is long-term pinned in ZONE_MOVABLE (node ${f.nid})`);
+      const node = priv.get(f.nid);
+      if (node && profile.privateNodes) {
+        const newPin = h.longtermPins > (pinsBefore.get(h.pfn) ?? 0);
+        const allowed = profile.privateNodes.pinnable === 'flag' ? node.longtermPin : f.zone !== 'ZONE_MOVABLE';
+        if (newPin && !allowed) errs.push(`${at(h)} was long-term pinned on private node ${f.nid}, which ${profile.name} does not allow`);
+      } else if (f.zone === 'ZONE_MOVABLE') errs.push(`${at(h)} is long-term pinned in ZONE_MOVABLE (node ${f.nid})`);
       const bad = typesCovered(types, config.pageblockOrder, h.pfn, 2 ** h.order).find((t) => t === 'MIGRATE_CMA' || t === 'MIGRATE_ISOLATE');
       if (bad) errs.push(`${at(h)} is long-term pinned in a ${bad} pageblock`);
     }

@@ -6,7 +6,7 @@ import { pageblockTypes, typesCovered, zoneOf, zoneRanges } from './layout.js';
 export const movableOfflinable: Invariant = {
   id: 'hotplug/movable-offlinable',
   claim:
-    'offlining a ZONE_MOVABLE range fails only for CMA, a reference beyond the mappings or no memory elsewhere — never for a long-term pin, and never when its folios have no extra references and memory is available',
+    'offlining a ZONE_MOVABLE range fails only for CMA, a reference beyond the mappings, no memory elsewhere or (private nodes) a driver without NP_OPS_MIGRATION — never for a long-term pin',
   check({ config, op, result, before, holdersBefore, events }: InvariantContext) {
     if (op?.op !== 'offline_pages' || !result || !before || (result.ret !== '-EBUSY' && result.ret !== '-EINTR')) return [];
     const zones = zoneRanges(before);
@@ -27,7 +27,10 @@ export const movableOfflinable: Invariant = {
     if (pinned) return [`offline_pages ${range} is blocked (-EINTR) by a long-term pin on folio pfn ${pinned.pfn}`];
     const extra = inRange.some((h) => h.kernel + h.gets + h.pins > 0);
     const noMemory = (events ?? []).some((e) => e.kind === 'migrate-failed' && e.why === 'nomem');
-    if (holdersBefore && !extra && !noMemory) return [`offline_pages ${range} failed (-EINTR) although its folios had no extra references and targets were available`];
+    // a private node's folios leave only with NP_OPS_MIGRATION; without it do_migrate_range skips them
+    // and the RFC makes emptying the node the driver's job (private_nodes.md §2 Hotplug, §6)
+    const driverManaged = (events ?? []).some((e) => e.kind === 'private-migrate-refused' && e.reason === 'offline');
+    if (holdersBefore && !extra && !noMemory && !driverManaged) return [`offline_pages ${range} failed (-EINTR) although its folios had no extra references and targets were available`];
     return [];
   },
 };

@@ -5,6 +5,7 @@ import { BUDDY_INVARIANTS } from './buddy.js';
 import { GUP_INVARIANTS } from './gup.js';
 import { HOTPLUG_INVARIANTS } from './hotplug.js';
 import { MEMPOLICY_INVARIANTS } from './mempolicy.js';
+import { PRIVATE_INVARIANTS } from './private.js';
 
 export const INVARIANTS: readonly Invariant[] = [
   ...BUDDY_INVARIANTS,
@@ -12,4 +13,5 @@ export const INVARIANTS: readonly Invariant[] = [
   ...GUP_INVARIANTS,
   ...HOTPLUG_INVARIANTS,
   ...MEMPOLICY_INVARIANTS,
+  ...PRIVATE_INVARIANTS,
 ];

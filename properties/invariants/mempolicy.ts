@@ -13,9 +13,16 @@ const PLACING_OPS = new Set(['touch', 'get_user_pages', 'get_user_pages_fast', '
 export const bindRespected: Invariant = {
   id: 'mempolicy/bind-respected',
   claim: 'a fault (or an mbind migration) under MPOL_BIND lands on a node of the mask or fails',
-  check({ op, snapshot, before }: InvariantContext) {
+  check({ op, snapshot, before, holders }: InvariantContext) {
     if (!op || !before || !PLACING_OPS.has(op.op)) return [];
     const errs: string[] = [];
+    // how each folio got where it is (the spec's ghost): a FOLL_LONGTERM call may fault a page in and
+    // then migrate it, policy-free, in the same op, whatever the call returns
+    const placedBy = new Map((holders ?? []).map((h) => [h.pfn, h.placement.path]));
+    const path = (pfn: number) => {
+      const f = snapshot.folios.find((x) => pfn >= x.pfn && pfn < x.pfn + 2 ** x.order);
+      return f ? placedBy.get(f.pfn) : undefined;
+    };
     const zones = zoneRanges(snapshot);
     const prev = new Map(before.vmas.map((v) => [v.handle, v]));
     for (const v of snapshot.vmas) {
@@ -27,7 +34,8 @@ export const bindRespected: Invariant = {
       v.ptes.forEach((pfn, i) => {
         const old = was.ptes[i];
         if (pfn === null || pfn === old) return;
-        if (op.op !== 'mbind' && old !== null) return; // only new faults; other migrations ignore policy
+        // only new faults (and mbind's own moves); other migrations ignore policy
+        if (op.op !== 'mbind' && (old !== null || (holders && path(pfn) !== 'fault'))) return;
         const nid = zoneOf(zones, pfn)?.nid;
         if (nid === undefined || !policy.nodes.includes(nid)) {
           errs.push(`${v.handle}[${i}] under MPOL_BIND [${policy.nodes.join(',')}] landed on node ${nid ?? '?'} (pfn ${pfn})`);

@@ -21,11 +21,13 @@ function value(key: string, v: unknown): string {
 }
 
 /** Fields printed bare (without `key=`) when they come first: what the op acts on. */
-const BARE_KEYS: ReadonlySet<string> = new Set(['gfp', 'page', 'ref', 'vma', 'pin', 'cma']);
+const BARE_KEYS: ReadonlySet<string> = new Set(['gfp', 'page', 'ref', 'vma', 'pin', 'cma', 'attr']);
 
 /**
  * `alloc_pages(GFP_KERNEL|__GFP_THISNODE, order=0, nid=1)`, `free_pages(k1)`, `get_page(k1, times=1024)`,
- * `pin_user_pages(v1[0], nr=1, gup_flags=FOLL_LONGTERM)`, `mmap(task=1, pages=4)`.
+ * `pin_user_pages(v1[0], nr=1, gup_flags=FOLL_LONGTERM)`, `mmap(task=1, pages=4)`,
+ * `node_private_set_ops(nid=2, flags=NP_OPS_MIGRATION|NP_OPS_MEMPOLICY, callbacks=[migrate_to,folio_migrate])`,
+ * `read_sysfs(has_memory)`.
  */
 export function formatOp(op: Op): string {
   const rec = op as unknown as Record<string, unknown>;
@@ -86,7 +88,7 @@ export function formatPageRuns(list: readonly Readonly<Record<string, unknown>>[
  * `pfn 8 n0 ZONE_NORMAL MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=0`;
  * touch: `4 pages faulted: [0..3] pfn 32..35 n0 ZONE_MOVABLE`;
  * GUP: `1 page, u1, migrated: 1; [0] pfn 12 n0 ZONE_NORMAL migrated` (`0 pages` when none);
- * move_pages: `status: node 1` or `status: -EBUSY`.
+ * move_pages: `status: node 1` or `status: -EBUSY`; read_sysfs: `nodes [0, 2]`.
  * `op` (when given) settles which op the result belongs to; without it the shape decides.
  */
 export function formatResult(result: OpResult, op?: Op): string {
@@ -108,6 +110,9 @@ export function formatResult(result: OpResult, op?: Op): string {
   }
   if (op?.op === 'move_pages' || ('status' in r && Object.keys(r).length === 2)) {
     return `status: ${typeof r.status === 'number' ? `node ${r.status}` : String(r.status)}`;
+  }
+  if (Array.isArray(r.nodes) && (op?.op === 'read_sysfs' || (op === undefined && Object.keys(r).length === 2))) {
+    return `nodes [${(r.nodes as unknown[]).map(String).join(', ')}]`;
   }
   const parts: string[] = [];
   if (r.ret !== 0) parts.push(`ret=${String(r.ret)}`);
@@ -169,6 +174,16 @@ function formatEvent(e: MmEvent): string {
       return `migrate failed (${e.reason}: ${e.why})`;
     case 'isolate-failed':
       return `isolate failed (${e.why})`;
+    case 'private-gate':
+      return 'private gate skip';
+    case 'private-placement':
+      return `private placement (${e.path})`;
+    case 'private-migrate-refused':
+      return `private migrate refused (${e.reason})`;
+    case 'private-pin':
+      return 'longterm pin on private node';
+    case 'mpol-private':
+      return 'MPOL_F_PRIVATE';
     default: {
       const r = e as unknown as Record<string, unknown>;
       const rest = Object.entries(r).filter(([k]) => k !== 'kind').map(([k, v]) => `${k}=${value(k, v)}`);

@@ -68,7 +68,7 @@ export function renderMarkdown(input: ReportInput): string {
   const anyPrivate = zones.some((z) => z.private !== '');
   out.push(`| node | zone | pfns | pages | CMA |${anyPrivate ? ' private |' : ''}`, `|---|---|---|---:|---|${anyPrivate ? '---|' : ''}`);
   for (const z of zones) {
-    out.push(`| ${z.nid} | ${z.zone} | ${z.range} | ${z.pages} | ${z.cma} |${anyPrivate ? ` ${cell(z.private)} |` : ''}`);
+    out.push(`| ${z.nid} | ${z.zone} | ${z.range} | ${z.pages} | ${z.cma} |${anyPrivate ? ` ${cell(z.private.replace(/^private: /, ''))} |` : ''}`);
   }
   out.push('');
   const { distance, tasks } = trace.machine;

@@ -62,12 +62,14 @@ export function inIntervals(list: readonly Interval[], pfn: number): boolean {
 }
 
 /**
- * `MPOL_BIND[0,1]`, `MPOL_LOCAL`; null is `none` for a VMA (the task policy applies) and
- * `MPOL_DEFAULT` for a task.
+ * `MPOL_BIND[0,1]`, `MPOL_LOCAL`, `MPOL_BIND[2]|MPOL_F_PRIVATE` (the policy holds private nodes,
+ * private-nodes profiles); null is `none` for a VMA (the task policy applies) and `MPOL_DEFAULT`
+ * for a task.
  */
 export function formatPolicy(p: PolicySnapshot | null, ifNull: string): string {
   if (p === null) return ifNull;
-  return p.nodes.length === 0 ? p.mode : `${p.mode}[${p.nodes.join(',')}]`;
+  const base = p.nodes.length === 0 ? p.mode : `${p.mode}[${p.nodes.join(',')}]`;
+  return p.private === true ? `${base}|MPOL_F_PRIVATE` : base;
 }
 
 /** `folio_maybe_dma_pinned`: large → `_pincount > 0`; small → `(unsigned)_refcount >= 1024`. */

@@ -5,7 +5,7 @@
 //   free pfn 40 o0; alloc pfn 12 o0 (n0 ZONE_NORMAL MOVABLE; refcount 1025, mapped 1); v1[0]: pfn 40 → 12;
 //   offline [32, 48) n0 ZONE_MOVABLE; tid 1 policy MPOL_DEFAULT→MPOL_INTERLEAVE[0,1], ilPrev -1→1
 import { MIGRATETYPE_NAMES } from '../../model/api/index.js';
-import type { FolioSnapshot, Migratetype, PageblockSnapshot, PolicySnapshot, Snapshot, ZoneSnapshot } from '../../model/api/index.js';
+import type { FolioSnapshot, Migratetype, PageblockSnapshot, PolicySnapshot, PrivateNodeSnapshot, Snapshot, ZoneSnapshot } from '../../model/api/index.js';
 import { shortMt } from './compact.js';
 import { formatPolicy, inIntervals, maybeDmaPinned, intervalDifference, pfnWords, showRange, type Interval } from './ranges.js';
 
@@ -154,6 +154,28 @@ function taskChanges(before: Snapshot, after: Snapshot): string[] {
     if (policy) out.push(`policy ${policy}`);
     if (o.ilPrev !== t.ilPrev) out.push(`ilPrev ${o.ilPrev}→${t.ilPrev}`);
     if (out.length > 0) parts.push(`tid ${t.tid} ${out.join(', ')}`);
+  }
+  return parts;
+}
+
+/**
+ * A private node's ops in a state change: `MIGRATION|MEMPOLICY (migrate_to, folio_migrate)`
+ * (NP_OPS_ left off), `0 (no callbacks)` for an empty set, `none` when no ops are registered.
+ */
+export function formatNodeOps(ops: PrivateNodeSnapshot['ops']): string {
+  if (ops === null) return 'none';
+  const flags = ops.flags.length === 0 ? '0' : ops.flags.map((f) => f.replace(/^NP_OPS_/, '')).join('|');
+  return `${flags} (${ops.callbacks.length === 0 ? 'no callbacks' : ops.callbacks.join(', ')})`;
+}
+
+/** `n2 ops none→MIGRATION|MEMPOLICY (migrate_to, folio_migrate)`: node_private_set_ops / clear_ops. */
+function privateNodeChanges(before: Snapshot, after: Snapshot): string[] {
+  const old = new Map((before.privateNodes ?? []).map((p) => [p.nid, p]));
+  const parts: string[] = [];
+  for (const p of after.privateNodes ?? []) {
+    const o = old.get(p.nid);
+    if (!o || JSON.stringify(o.ops) === JSON.stringify(p.ops)) continue;
+    parts.push(`n${p.nid} ops ${formatNodeOps(o.ops)}→${formatNodeOps(p.ops)}`);
   }
   return parts;
 }
@@ -309,6 +331,9 @@ export function describeStateChange(before: Snapshot, after: Snapshot, pageblock
   // tasks: cpuset, policy, interleave cursor
   parts.push(...taskChanges(before, after));
 
+  // private nodes' registered ops
+  parts.push(...privateNodeChanges(before, after));
+
   // handles: only the ones that died (a new handle is already in the result column)
   const newHandles = new Set(after.handles.map((h) => h.handle));
   const gone = before.handles
@@ -317,7 +342,7 @@ export function describeStateChange(before: Snapshot, after: Snapshot, pageblock
   if (gone.length > 0) parts.push(`handles: ${capped(gone)}`);
 
   // anything a later snapshot field adds that this file does not know yet
-  const known = new Set(['zones', 'memory', 'offline', 'pageblocks', 'folios', 'cmaAllocations', 'handles', 'tasks', 'vmas']);
+  const known = new Set(['zones', 'memory', 'offline', 'pageblocks', 'folios', 'cmaAllocations', 'handles', 'tasks', 'vmas', 'privateNodes']);
   const b = before as unknown as Record<string, unknown>;
   const a = after as unknown as Record<string, unknown>;
   for (const k of new Set([...Object.keys(b), ...Object.keys(a)])) {
@@ -355,11 +380,17 @@ export function describePtes(ptes: readonly (number | null)[]): string {
 }
 
 /**
- * The parts of a state beyond the buddy allocator, one line each: VMAs with their mappings and
- * policies, task policies, maybe-DMA-pinned folios, offline ranges and cma_alloc ranges.
+ * The parts of a state beyond the buddy allocator, one line each: private nodes with their ops,
+ * task policies, VMAs with their mappings and policies, maybe-DMA-pinned folios, offline ranges
+ * and cma_alloc ranges.
  */
 export function describeUserState(s: Snapshot): string[] {
   const lines: string[] = [];
+  for (const p of s.privateNodes ?? []) {
+    const folios = s.folios.filter((f) => f.nid === p.nid);
+    const held = folios.length === 0 ? 'no folios' : `folios at ${capped(folios.map((f) => `pfn ${f.pfn}${f.order > 0 ? ` o${f.order}` : ''}`))}`;
+    lines.push(`private node ${p.nid}: ops ${formatNodeOps(p.ops)}; ${held}`);
+  }
   for (const t of s.tasks) {
     const policy = formatPolicy(t.policy, 'MPOL_DEFAULT');
     lines.push(`tid ${t.tid} (node ${t.nid}, mems [${t.mems.join(',')}]): ${policy}${t.ilPrev >= 0 ? `, ilPrev ${t.ilPrev}` : ''}`);

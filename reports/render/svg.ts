@@ -3,11 +3,13 @@
 // kernel or unmapped folio, a user-mapped folio, a maybe-DMA-pinned folio, or offline), with the
 // pageblock type as a strip under each cell, pageblock boundaries marked, free blocks and folios
 // outlined, and the pfns named by the failing step highlighted. Offline ranges outside every zone's
-// span get a band of their own.
+// span get a band of their own. Zones of private nodes (N_MEMORY_PRIVATE) sit in a dashed frame,
+// their label naming the node's ops.
 import { MIGRATETYPE_NAMES } from '../../model/api/index.js';
 import type { FolioSnapshot, Snapshot, ZoneSnapshot } from '../../model/api/index.js';
 import { shortMt } from './compact.js';
 import { maybeDmaPinned, showRange } from './ranges.js';
+import { formatNodeOps } from './state-diff.js';
 
 export interface MemoryMapInput {
   readonly snapshot: Snapshot;
@@ -50,6 +52,7 @@ const PINNED = '#c2185b';
 const OFFLINE = '#bdbdbd';
 const ABSENT = '#ffffff';
 const HIGHLIGHT = '#d50000';
+const PRIVATE_FRAME = '#6a1b9a';
 const MAX_OFFLINE_BANDS = 16;
 /**
  * category index: 0..5 free on that migratetype's list, then a kernel (or unmapped) folio, a
@@ -149,8 +152,11 @@ export function renderMemoryMap(input: MemoryMapInput): string {
   const body: string[] = [];
   let y = input.subtitle ? 58 : 42;
 
-  /** One band: label lines on the left, the cells of [from, to) on the right. */
-  const band = (labels: readonly string[], from: number, to: number, blocks: readonly Block[]) => {
+  /**
+   * One band: label lines on the left, the cells of [from, to) on the right; `framed`: a private
+   * node's zone, drawn inside a dashed frame.
+   */
+  const band = (labels: readonly string[], from: number, to: number, blocks: readonly Block[], framed = false) => {
     const start = from - (from % unit);
     const cells = Math.max(1, Math.ceil((to - start) / unit));
     const lines = Math.ceil(cells / PER_LINE);
@@ -235,17 +241,27 @@ export function renderMemoryMap(input: MemoryMapInput): string {
       const b = blocks.find((x) => x.pfn === pfn);
       outline(pfn, b ? b.pages : 1, 'hl');
     }
-    y += Math.max(lines * (PITCH + 4), 13.5 * labels.length + 2) + 14;
+    const height = Math.max(lines * (PITCH + 4), 13.5 * labels.length + 2);
+    if (framed) {
+      const w = LEFT + Math.min(cells, PER_LINE) * PITCH + 2;
+      body.push(`<rect x="3" y="${y - 4}" width="${w}" height="${height + 4}" class="private"><title>${esc(`${labels[0] ?? ''}: a zone of an N_MEMORY_PRIVATE node`)}</title></rect>`);
+    }
+    y += height + 14;
   };
 
   const zones = s.zones.slice(0, MAX_ZONES);
+  const privateOps = new Map((s.privateNodes ?? []).map((p) => [p.nid, p.ops]));
+  let anyPrivate = false;
   for (const z of zones) {
     const from = z.startPfn;
     const to = z.startPfn + z.spannedPages;
-    const labels = [`node ${z.nid} ${z.zone}`, z.spannedPages === 0 ? 'empty (no present pages)' : `pfn ${showRange(from, to)}`];
+    const isPrivate = privateOps.has(z.nid);
+    anyPrivate ||= isPrivate;
+    const labels = [`node ${z.nid} ${z.zone}${isPrivate ? ' (private)' : ''}`, z.spannedPages === 0 ? 'empty (no present pages)' : `pfn ${showRange(from, to)}`];
     labels.push(`free ${z.nrFreePages} of ${z.managedPages} pages`);
     if (z.presentPages !== z.spannedPages) labels.push(`present ${z.presentPages} of ${z.spannedPages} spanned`);
-    band(labels, from, to, zoneBlocks(s, z, from, to));
+    if (isPrivate) labels.push(`ops ${formatNodeOps(privateOps.get(z.nid) ?? null)}`);
+    band(labels, from, to, zoneBlocks(s, z, from, to), isPrivate);
   }
   if (s.zones.length > MAX_ZONES) {
     body.push(`<text x="8" y="${y + 10}" class="small">… ${s.zones.length - MAX_ZONES} more zones not drawn</text>`);
@@ -286,6 +302,7 @@ export function renderMemoryMap(input: MemoryMapInput): string {
     'strip under a cell: the pageblock type; outlines: free blocks and folios (pink: maybe DMA-pinned)',
     'maybe DMA-pinned = folio_maybe_dma_pinned(): _pincount > 0 (large), _refcount >= 1024 (small, false positives included)',
   ];
+  if (anyPrivate) notes.push('dashed purple frame: a zone of a private node (N_MEMORY_PRIVATE); its label lists the node\'s NP_OPS flags and callbacks');
   if (highlight.size > 0) notes.push(`red outline: pfn ${[...highlight].join(', ')} named by the failing step`);
   for (const n of notes) {
     body.push(`<text x="8" y="${y + 10}" class="small">${esc(n)}</text>`);
@@ -299,7 +316,7 @@ export function renderMemoryMap(input: MemoryMapInput): string {
     '<style>.zone{font-size:12px;font-weight:bold}.small{font-size:10px}.pfn{font-size:9px;fill:#555}' +
       '.cell{stroke:#bbb;stroke-width:0.5}.pbline{stroke:#000;stroke-width:1.5}' +
       `.block{fill:none;stroke:#222;stroke-width:1}.pin{fill:none;stroke:${PINNED};stroke-width:2}` +
-      `.hl{fill:none;stroke:${HIGHLIGHT};stroke-width:2.5}</style>`,
+      `.hl{fill:none;stroke:${HIGHLIGHT};stroke-width:2.5}.private{fill:none;stroke:${PRIVATE_FRAME};stroke-width:1.5;stroke-dasharray:5 3}</style>`,
     `<rect width="${width}" height="${height}" fill="#fafafa"/>`,
     `<text x="8" y="20" font-size="14" font-weight="bold">${esc(input.title)}</text>`,
   ];

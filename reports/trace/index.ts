@@ -4,3 +4,4 @@ export { validateMachine, MACHINE_LIMITS, nidSet, tidSet, type MachineResult } f
 export { OP_FIELDS, OP_RULES, MAX_PAGES_PER_CALL, cmaAreas, readOp, type OpContext, type OpRule, type FieldReader, type FieldSpec, type OpFields } from './ops.js';
 export { formatInvalid, type Invalid } from './json-path.js';
 export { formatTrace, formatJson } from './format.js';
+export { NP_OPS_NAMES, CALLBACK_NAMES, npOpsRuleViolation, shortNpOps } from './private.js';

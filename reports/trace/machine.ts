@@ -19,6 +19,7 @@ import {
   required,
   type Invalid,
 } from './json-path.js';
+import { CALLBACK_NAMES, NP_OPS_NAMES, npOpsRuleViolation } from './private.js';
 
 /** Limits of the model (not the kernel): small enough to build, large enough for 64 GiB. */
 export const MACHINE_LIMITS = {
@@ -134,12 +135,26 @@ function readNode(v: unknown, path: string, ctx: MachineContext, profile: Profil
     const privPath = joinKey(path, 'private');
     if (!profile.allowsPrivateNodes) fail(privPath, `profile ${profile.name} does not allow private nodes`);
     const p = readObject(n.private, privPath, ['flags', 'callbacks'], 'a private-node object');
-    node.private = {
-      flags: readStringList(required(p, privPath, 'flags'), joinKey(privPath, 'flags')),
-      callbacks: readStringList(required(p, privPath, 'callbacks'), joinKey(privPath, 'callbacks')),
-    };
+    const flagsPath = joinKey(privPath, 'flags');
+    const flags = readNameList(required(p, privPath, 'flags'), flagsPath, NP_OPS_NAMES, 'NP_OPS flag');
+    const callbacks = readNameList(required(p, privPath, 'callbacks'), joinKey(privPath, 'callbacks'), CALLBACK_NAMES, 'node_private_ops callback');
+    const broken = npOpsRuleViolation(flags, callbacks);
+    if (broken) fail(flagsPath, `${broken} (node_private_set_ops would return -EINVAL)`);
+    node.private = { flags, callbacks };
   }
   return node;
+}
+
+/** A list of known names without duplicates (NP_OPS flags, callbacks), kept in the order given. */
+function readNameList(v: unknown, path: string, known: readonly string[], what: string): string[] {
+  const list = readStringList(v, path);
+  list.forEach((name, i) => {
+    const at = joinIndex(path, i);
+    if (!known.includes(name)) fail(at, `unknown ${what} '${name}' (expected ${known.join(', ')})`);
+    const first = list.indexOf(name);
+    if (first !== i) fail(at, `duplicate ${what} ${name} (also [${first}])`);
+  });
+  return list;
 }
 
 /** [startPfn, nrPages], both pageblock-aligned, nrPages > 0. */

@@ -212,6 +212,19 @@ export const OP_FIELDS = {
   cma_release: {
     cma: { read: handle('c') },
   },
+  /** NP_OPS_* and callback names are runtime rules (-EINVAL), like gfp names; a nid not configured too */
+  node_private_set_ops: {
+    nid: { read: intIn(0, MACHINE_LIMITS.maxNid) },
+    flags: { read: stringList },
+    callbacks: { read: stringList },
+  },
+  node_private_clear_ops: {
+    nid: { read: intIn(0, MACHINE_LIMITS.maxNid) },
+  },
+  /** attribute names are a runtime rule (-ENOENT: no such file) */
+  read_sysfs: {
+    attr: { read: stringField },
+  },
 } as const satisfies Record<OpName, OpFields>;
 
 /** A rule across the fields of one op, checked once every field has been read. */

@@ -1,7 +1,8 @@
 // Generated machines are valid by construction: the CLI's own validator accepts every one.
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { buildMachine, machineArb, machineParams } from '../../generators/machine.js';
+import { buildMachine, machineArb, machineArbFor, machineParams, validPrivateFlags } from '../../generators/machine.js';
+import { NP_OPS_FLAGS as NP } from '../../model/api/index.js';
 import { formatInvalid, validateMachine } from '../../reports/trace/index.js';
 
 test('every generated machine passes validation', () => {
@@ -47,6 +48,7 @@ test('a parameter set builds the exact machine it describes', () => {
     ],
     distances: null,
     tasks: [{ node: 4, mems: [2, 0] }],
+    private: [null, null],
   });
   expect(m).toEqual({
     maxOrder: 2,
@@ -54,4 +56,23 @@ test('a parameter set builds the exact machine it describes', () => {
     nodes: [{ nid: 0, zones: { ZONE_NORMAL: [4, 6], ZONE_MOVABLE: [10, 8] }, cma: [[6, 4]] }],
     tasks: [{ tid: 1, nid: 0, mems: [0] }],
   });
+});
+
+test('private-node machines pass validation under private-nodes-v4, with tasks on normal nodes', () => {
+  fc.assert(
+    fc.property(machineArbFor(true), (m) => {
+      const r = validateMachine(m, 'private-nodes-v4');
+      if (!r.ok) throw new Error(formatInvalid(r));
+      expect(m.nodes[0]?.private).toBeUndefined();
+      expect(m.nodes.some((n) => n.private)).toBe(true);
+      for (const t of m.tasks ?? []) expect(m.nodes.find((n) => n.nid === t.nid)?.private).toBeUndefined();
+    }),
+    { numRuns: 300, seed: 3 },
+  );
+});
+
+test('validPrivateFlags applies node_private_set_ops dependencies', () => {
+  expect(validPrivateFlags(NP.NP_OPS_MEMPOLICY | NP.NP_OPS_PROTECT_WRITE)).toBe(NP.NP_OPS_MEMPOLICY | NP.NP_OPS_MIGRATION);
+  expect(validPrivateFlags(NP.NP_OPS_COMPACTION)).toBe(NP.NP_OPS_COMPACTION | NP.NP_OPS_MIGRATION);
+  expect(validPrivateFlags(NP.NP_OPS_LONGTERM_PIN | 0x100)).toBe(NP.NP_OPS_LONGTERM_PIN);
 });

@@ -1,6 +1,6 @@
 // Generated ops resolve their targets by position in the live state.
 import { expect, test } from 'vitest';
-import { concretize, KIND_WEIGHTS, OP_KINDS, type RawOp } from '../../generators/ops.js';
+import { concretize, KIND_WEIGHTS, OP_KINDS, PRIVATE_KIND_WEIGHTS, type RawOp } from '../../generators/ops.js';
 import type { MachineConfig, Snapshot } from '../../model/api/index.js';
 
 const machine: MachineConfig = {
@@ -30,6 +30,7 @@ const snap = {
     { handle: 'u1', pfns: [8] },
   ],
   tasks: [],
+  privateNodes: [],
   vmas: [{ handle: 'v1', task: 1, pages: 4, folioOrder: 0, policy: null, ptes: [8, null, null, null] }],
 } satisfies Snapshot;
 const raw = (over: Partial<RawOp>): RawOp => ({
@@ -80,6 +81,8 @@ test('an op with no target is dropped, and a kind outside the swarm maps into it
 });
 
 test('every op kind has a weight', () => {
-  expect(KIND_WEIGHTS.length).toBe(OP_KINDS.length);
-  expect(KIND_WEIGHTS.every((w) => w > 0)).toBe(true);
+  for (const w of [KIND_WEIGHTS, PRIVATE_KIND_WEIGHTS]) {
+    expect(w.length).toBe(OP_KINDS.length);
+    expect(w.every((x) => x > 0)).toBe(true);
+  }
 });

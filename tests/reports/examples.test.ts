@@ -1,5 +1,7 @@
-// Every example runs clean under linux-6.12 and does what its note says, result for result; the
-// README lists every example. Then the renderers on real recorded runs of two examples.
+// Every example runs clean under its profile (linux-6.12, or a private-nodes-* profile for
+// private-*.json) and does what its note says, result for result; an example with meta.expect
+// (private-v3-leak.json) violates exactly that invariant. The README lists every example. Then the
+// renderers on real recorded runs of a few examples.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test } from 'vitest';
@@ -9,6 +11,7 @@ import { formatResult } from '../../reports/render/compact.js';
 import { describeUserState } from '../../reports/render/state-diff.js';
 import { renderMemoryMap } from '../../reports/render/svg.js';
 import { parseTrace } from '../../reports/trace/index.js';
+import type { ProfileName } from '../../model/api/index.js';
 
 const DIR = resolve(import.meta.dirname, '../../examples');
 
@@ -222,27 +225,163 @@ const EXPECTED: Record<string, string[]> = {
     '0',
     '-EACCES',
   ],
+  // private memory nodes (profiles private-nodes-*)
+  'private-gfp-gate.json': [
+    '-ENOMEM',
+    'k1 pfn 0 n0 ZONE_NORMAL MOVABLE',
+    'k2 pfn 8 n1 ZONE_NORMAL MOVABLE',
+    'k3 pfn 1 n0 ZONE_NORMAL MOVABLE',
+    'nodes [1]',
+    'nodes [0]',
+  ],
+  'private-longterm-pin.json': [
+    'v1',
+    '0',
+    '1 page faulted: [0] pfn 8 n1 ZONE_MOVABLE',
+    '1 page, u1, migrated: 0; [0] pfn 8 n1 ZONE_MOVABLE',
+    'pfn 8 o0 n1 ZONE_MOVABLE MOVABLE refcount=1025 pincount=0 maybe_dma_pinned=true mapped=1',
+    '0',
+  ],
+  'private-mempolicy.json': [
+    'v1',
+    '0',
+    '2 pages faulted: [0..1] pfn 8..9 n1 ZONE_MOVABLE',
+    'pfn 8 o0 n1 ZONE_MOVABLE MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=1',
+    '-EINVAL',
+    '-EINVAL',
+    '0',
+    'v2',
+    '1 page faulted: [0] pfn 0 n0 ZONE_NORMAL',
+  ],
+  'private-migrate-out.json': [
+    'v1',
+    '1 page faulted: [0] pfn 0 n0 ZONE_NORMAL',
+    'status: node 1',
+    'status: -ENOENT',
+    'status: -ENOENT',
+    '0',
+    'pfn 8 o0 n1 ZONE_MOVABLE MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=1',
+  ],
+  'private-migrate-to.json': [
+    'v1',
+    '2 pages faulted: [0..1] pfn 0..1 n0 ZONE_NORMAL',
+    'status: node 1',
+    'pfn 8 o0 n1 ZONE_MOVABLE MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=1',
+    'status: -ENODEV',
+    'status: node 0',
+  ],
+  'private-pin-enomem.json': [
+    'v1',
+    '1 page faulted: [0] pfn 0 n0 ZONE_NORMAL',
+    'status: node 1',
+    '-ENOMEM',
+    'pfn 8 o0 n1 ZONE_NORMAL MOVABLE refcount=1 pincount=0 maybe_dma_pinned=false mapped=1',
+  ],
+  'private-pin-migrates.json': [
+    'v1',
+    '0',
+    '1 page faulted: [0] pfn 8 n1 ZONE_NORMAL',
+    '1 page, u1, migrated: 1; [0] pfn 0 n0 ZONE_NORMAL migrated',
+    'pfn 0 o0 n0 ZONE_NORMAL MOVABLE refcount=1025 pincount=0 maybe_dma_pinned=true mapped=1',
+    '0',
+  ],
+  'private-set-ops.json': [
+    'nodes [0]',
+    '-EINVAL',
+    '-EINVAL',
+    '-EINVAL',
+    '-EINVAL',
+    '-EINVAL',
+    '-EINVAL',
+    '-ENODEV',
+    '-EINVAL',
+    '0',
+    'nodes [0, 1]',
+    '0',
+    'nodes [0]',
+    '-EINVAL',
+    '-ENODEV',
+    'nodes [1]',
+  ],
+  'private-v3-leak.json': [
+    'k1 pfn 0 n0 ZONE_NORMAL MOVABLE',
+    'k2 pfn 8 n1 ZONE_NORMAL MOVABLE',
+  ],
+  'private-zone-pin.json': [
+    'v1',
+    '0',
+    '1 page faulted: [0] pfn 8 n1 ZONE_NORMAL',
+    '1 page, u1, migrated: 0; [0] pfn 8 n1 ZONE_NORMAL',
+    'v2',
+    '0',
+    '1 page faulted: [0] pfn 16 n2 ZONE_MOVABLE',
+    '1 page, u2, migrated: 1; [0] pfn 0 n0 ZONE_NORMAL migrated',
+    '-ENOMEM',
+    'k1 pfn 9 n1 ZONE_NORMAL MOVABLE',
+  ],
 };
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 
 test('the expectation table and the README cover every example', () => {
+  // the private-nodes examples are listed with their key output in their own section
   expect(files).toEqual(Object.keys(EXPECTED).sort());
   const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
   for (const f of files) expect(readme).toContain(`npm run -s mmcheck -- run examples/${f}`);
 });
 
 for (const file of files) {
-  test(`${file} is valid, has a note, runs clean and gives the results its note describes`, () => {
+  test(`${file} is valid, has a note, runs as expected under its profile and gives the results its note describes`, () => {
     const parsed = parseTrace(readFileSync(join(DIR, file), 'utf8'));
     if (!parsed.ok) throw new Error(`${parsed.path}: ${parsed.message}`);
-    expect(parsed.trace.profile).toBe('linux-6.12');
+    if (file.startsWith('private-')) expect(parsed.trace.profile).toMatch(/^private-nodes-/);
+    else expect(parsed.trace.profile).toBe('linux-6.12');
     expect(parsed.trace.meta?.note).toBeTruthy();
     const out = runTrace(parsed.trace);
-    expect([...out.violations, ...out.divergences]).toEqual([]);
+    expect(out.divergences).toEqual([]);
+    const expectId = parsed.trace.meta?.expect;
+    if (expectId === undefined) {
+      expect(out.violations).toEqual([]);
+    } else {
+      // an expected-violation example: that invariant and nothing else, and its note says so
+      expect(out.violations.length).toBeGreaterThan(0);
+      expect(new Set(out.violations.map((v) => v.id))).toEqual(new Set([expectId]));
+      expect(parsed.trace.meta?.note).toContain('NOT clean');
+    }
     expect(out.steps.map((s) => formatResult(s.result, s.op))).toEqual(EXPECTED[file]);
   });
 }
+
+test('only private-v3-leak.json expects a violation: private/no-leak at the GFP_KERNEL|__GFP_THISNODE step', () => {
+  const withExpect = files.filter((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')).meta?.expect !== undefined);
+  expect(withExpect).toEqual(['private-v3-leak.json']);
+  const { recorded } = rendered('private-v3-leak.json');
+  expect(recorded.violations.map((v) => [v.step, v.id])).toEqual([[1, 'private/no-leak']]);
+  expect(recorded.violations[0]?.message).toContain('on private node 1');
+});
+
+/** The compact results of an example run under another profile (`run --profile`). */
+function resultsUnder(file: string, profile: ProfileName): { results: string[]; findings: string[] } {
+  const parsed = parseTrace(readFileSync(join(DIR, file), 'utf8'), { profile });
+  if (!parsed.ok) throw new Error(`${parsed.path}: ${parsed.message}`);
+  const out = runTrace(parsed.trace);
+  return { results: out.steps.map((s) => formatResult(s.result, s.op)), findings: [...out.violations, ...out.divergences].map((f) => f.id) };
+}
+
+test('the design variants differ in results: the zone-pin example under v4, the v3 leak under v4 and zone-pin', () => {
+  const zonePin = resultsUnder('private-zone-pin.json', 'private-nodes-v4');
+  expect(zonePin.findings).toEqual([]);
+  // v4: the flag decides, so the two pins swap; the non-movable GFP_PRIVATE allocation is allowed
+  expect(zonePin.results[3]).toBe('1 page, u1, migrated: 1; [0] pfn 0 n0 ZONE_NORMAL migrated');
+  expect(zonePin.results[7]).toBe('1 page, u2, migrated: 0; [0] pfn 16 n2 ZONE_MOVABLE');
+  expect(zonePin.results[8]).toBe('k1 pfn 8 n1 ZONE_NORMAL MOVABLE');
+  for (const profile of ['private-nodes-v4', 'private-nodes-zone-pin'] as const) {
+    expect(resultsUnder('private-v3-leak.json', profile)).toEqual({ results: ['k1 pfn 0 n0 ZONE_NORMAL MOVABLE', '-ENOMEM'], findings: [] });
+  }
+  // a private-node example is not a valid linux-6.12 trace
+  const mainline = parseTrace(readFileSync(join(DIR, 'private-gfp-gate.json'), 'utf8'), { profile: 'linux-6.12' });
+  expect(mainline.ok || `${mainline.path}: ${mainline.message}`).toBe('machine.nodes[1].private: profile linux-6.12 does not allow private nodes');
+});
 
 /** The recorded run of an example, and its report. */
 function rendered(file: string) {
@@ -285,4 +424,30 @@ test('a real offline renders the range leaving its zone', () => {
   expect(r.markdown).toContain('managed 8→4; present 8→4; spanned 8→4; offline [4, 8) n0 ZONE_NORMAL');
   expect(r.markdown).toContain('- offline: [4, 8)');
   expect(r.svg).toContain('<title>pfn 4: offline (range [4, 8))</title>');
+});
+
+test('a real private-node run renders its ops, MPOL_F_PRIVATE, sysfs results and the private zone in the memory map', () => {
+  const { trace, recorded, report: r } = rendered('private-set-ops.json');
+  expect(r.markdown).toContain('| node | zone | pfns | pages | CMA | private |');
+  expect(r.markdown).toContain('| 1 | ZONE_MOVABLE | [8, 16) | 8 |  | flags 0; no callbacks |');
+  expect(r.markdown).toContain(
+    '| 9 | `node_private_set_ops(nid=1, flags=NP_OPS_MIGRATION\\|NP_OPS_MEMPOLICY, callbacks=[migrate_to,folio_migrate])` | `0` | ' +
+      'n1 ops 0 (no callbacks)→MIGRATION\\|MEMPOLICY (migrate_to, folio_migrate) |',
+  );
+  expect(r.markdown).toContain('| 10 | `read_sysfs(has_memory)` | `nodes [0, 1]` | no change |');
+  expect(r.markdown).toContain('| 11 | `node_private_clear_ops(nid=1)` | `0` | n1 ops MIGRATION\\|MEMPOLICY (migrate_to, folio_migrate)→none |');
+  expect(r.markdown).toContain('- private node 1: ops none; no folios');
+  expect(r.svg).toContain('node 1 ZONE_MOVABLE (private)');
+  expect(r.svg).toContain('class="private"');
+  expect(r.svg).toContain('dashed purple frame: a zone of a private node');
+  expect(r.svg).not.toContain('node 0 ZONE_NORMAL (private)');
+  expect(trace.profile).toBe('private-nodes-v4');
+  expect(recorded.steps).toHaveLength(16);
+
+  const pin = rendered('private-pin-migrates.json');
+  expect(pin.report.markdown).toContain('| 1 | `mbind(v1, mode=MPOL_BIND, nodes=[1])` | `0` | v1 policy none→MPOL_BIND[1]\\|MPOL_F_PRIVATE; events: MPOL_F_PRIVATE |');
+  expect(pin.report.markdown).toContain('events: expand o3→o0, private placement (fault), fault o0 |');
+  expect(pin.report.markdown).toContain('private gate skip');
+  expect(pin.report.markdown).toContain('migrate (longterm) ZONE_NORMAL→ZONE_NORMAL remote');
+  expect(pin.report.markdown).toContain('- v1 (tid 1, 1 page, policy MPOL_BIND[1]\\|MPOL_F_PRIVATE): [0] → pfn 0');
 });

@@ -8,7 +8,8 @@ import type { MachineConfig, Snapshot, Trace, ZoneSnapshot } from '../../model/a
 import { counterexampleName, renderCounterexample, writeCounterexample } from '../../reports/counterexample.js';
 import { formatEvents, formatOp, formatResult, resultPfns } from '../../reports/render/compact.js';
 import { renderMarkdown } from '../../reports/render/markdown.js';
-import { describeStateChange } from '../../reports/render/state-diff.js';
+import { describeMachine, formatPrivateOps, zoneRows } from '../../reports/render/machine.js';
+import { describeStateChange, describeUserState } from '../../reports/render/state-diff.js';
 import { renderMemoryMap } from '../../reports/render/svg.js';
 import { formatStepTable, formatSummary } from '../../reports/render/text.js';
 import type { RunLike } from '../../reports/render/types.js';
@@ -41,6 +42,7 @@ const rest = {
   offline: [],
   cmaAllocations: [],
   tasks: [{ tid: 1, nid: 0, mems: [0], policy: null, ilPrev: -1 }],
+  privateNodes: [],
   vmas: [],
 };
 const initial: Snapshot = { zones: [zone([[], [], [], [0]], 8)], pageblocks, folios: [], handles: [], ...rest };
@@ -207,6 +209,7 @@ describe('user memory, pins, hotplug and policies', () => {
     cmaAllocations: [],
     handles: [{ handle: 'v1', pfns: [] }],
     tasks: [task],
+    privateNodes: [],
     vmas: [{ handle: 'v1', task: 1, pages: 1, folioOrder: 0, policy: null, ptes: [8] }],
   };
   /** after `pin_user_pages(v1[0], FOLL_LONGTERM)`: migrated to pfn 0 and pinned there */
@@ -329,11 +332,11 @@ describe('user memory, pins, hotplug and policies', () => {
   });
 
   test('policies, cpusets, the interleave cursor and cma_alloc ranges', () => {
-    const policy = { mode: 'MPOL_INTERLEAVE', nodes: [0, 1], cpusetMems: [0, 1] };
+    const policy = { mode: 'MPOL_INTERLEAVE', nodes: [0, 1], cpusetMems: [0, 1], private: false };
     const after: Snapshot = {
       ...faulted,
       tasks: [{ ...task, mems: [0, 1], policy, ilPrev: 1 }],
-      vmas: [{ ...faulted.vmas[0]!, policy: { mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1] } }],
+      vmas: [{ ...faulted.vmas[0]!, policy: { mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1], private: false } }],
       cmaAllocations: [{ handle: 'c1', area: 0, pfn: 8, nrPages: 4 }],
     };
     expect(describeStateChange(faulted, after, 1)).toEqual([
@@ -368,5 +371,94 @@ describe('user memory, pins, hotplug and policies', () => {
     expect(svg).toContain('>offline</text>');
     expect(svg).toContain('<title>pfn 12: offline (range [12, 16))</title>');
     expect(svg.match(/class="cell"><title>/g)).toHaveLength(8 + 4 + 4);
+  });
+});
+
+describe('private memory nodes', () => {
+  const privMachine: MachineConfig = {
+    maxOrder: 3,
+    pageblockOrder: 1,
+    nodes: [
+      { nid: 0, zones: { ZONE_NORMAL: [0, 8] } },
+      { nid: 1, zones: { ZONE_NORMAL: [8, 8], ZONE_MOVABLE: [16, 8] }, private: { flags: ['NP_OPS_MIGRATION'], callbacks: ['migrate_to', 'folio_migrate'] } },
+      { nid: 2, zones: {}, private: { flags: [], callbacks: [] } },
+    ],
+  };
+  test('the machine header: private zones marked, one ops line per private node', () => {
+    expect(describeMachine(privMachine)).toEqual([
+      'maxOrder 3, pageblockOrder 1 (2 pages), 24 pages, 3 nodes (2 private)',
+      '  node 0 ZONE_NORMAL [0, 8)',
+      '  node 1 ZONE_NORMAL [8, 16)  private',
+      '  node 1 ZONE_MOVABLE [16, 24)  private',
+      '  node 1 is N_MEMORY_PRIVATE, ops: flags NP_OPS_MIGRATION; callbacks migrate_to, folio_migrate',
+      '  node 2 (memoryless)   private',
+      '  node 2 is N_MEMORY_PRIVATE, ops: flags 0; no callbacks',
+    ]);
+    expect(zoneRows(privMachine)[0]?.private).toBe('');
+    expect(formatPrivateOps({ flags: [], callbacks: ['migrate_to'] })).toBe('flags 0; callbacks migrate_to');
+  });
+  test('ops, results and events of the private-node vocabulary', () => {
+    expect(formatOp({ op: 'node_private_set_ops', nid: 1, flags: ['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY'], callbacks: ['migrate_to', 'folio_migrate'] })).toBe(
+      'node_private_set_ops(nid=1, flags=NP_OPS_MIGRATION|NP_OPS_MEMPOLICY, callbacks=[migrate_to,folio_migrate])',
+    );
+    expect(formatOp({ op: 'node_private_set_ops', nid: 1, flags: [], callbacks: [] })).toBe('node_private_set_ops(nid=1, flags=0, callbacks=[])');
+    expect(formatOp({ op: 'node_private_clear_ops', nid: 1 })).toBe('node_private_clear_ops(nid=1)');
+    expect(formatOp({ op: 'read_sysfs', attr: 'has_memory' })).toBe('read_sysfs(has_memory)');
+    expect(formatResult({ ret: 0, nodes: [0, 2] }, { op: 'read_sysfs', attr: 'has_memory' })).toBe('nodes [0, 2]');
+    expect(formatResult({ ret: 0, nodes: [] })).toBe('nodes []');
+    expect(formatResult({ ret: '-ENOENT' }, { op: 'read_sysfs', attr: 'online' })).toBe('-ENOENT');
+    expect(
+      formatEvents([
+        { kind: 'mpol-private' },
+        { kind: 'private-gate' },
+        { kind: 'private-gate' },
+        { kind: 'private-placement', path: 'migrate_to' },
+        { kind: 'private-migrate-refused', reason: 'move_pages' },
+        { kind: 'private-pin' },
+      ]),
+    ).toBe('MPOL_F_PRIVATE, private gate skip ×2, private placement (migrate_to), private migrate refused (move_pages), longterm pin on private node');
+  });
+  test('state changes: MPOL_F_PRIVATE policies and private nodes\' ops', () => {
+    const s0: Snapshot = { ...initial, privateNodes: [{ nid: 1, ops: { flags: [], callbacks: [] } }] };
+    const priv = { mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1], private: true };
+    const s1: Snapshot = {
+      ...s0,
+      tasks: [{ tid: 1, nid: 0, mems: [0, 1], policy: priv, ilPrev: -1 }],
+      privateNodes: [{ nid: 1, ops: { flags: ['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY'], callbacks: ['migrate_to', 'folio_migrate'] } }],
+    };
+    expect(describeStateChange(s0, s1, 1)).toEqual([
+      'tid 1 mems [0]→[0,1], policy MPOL_DEFAULT→MPOL_BIND[1]|MPOL_F_PRIVATE',
+      'n1 ops 0 (no callbacks)→MIGRATION|MEMPOLICY (migrate_to, folio_migrate)',
+    ]);
+    // a rebind that drops the private node clears the flag; clear_ops leaves no ops
+    const s2: Snapshot = { ...s1, tasks: [{ ...s1.tasks[0]!, policy: { ...priv, nodes: [0], private: false } }], privateNodes: [{ nid: 1, ops: null }] };
+    expect(describeStateChange(s1, s2, 1)).toEqual([
+      'tid 1 policy MPOL_BIND[1]|MPOL_F_PRIVATE→MPOL_BIND[0]',
+      'n1 ops MIGRATION|MEMPOLICY (migrate_to, folio_migrate)→none',
+    ]);
+    expect(describeUserState(s2)).toContain('private node 1: ops none; no folios');
+  });
+  test('SVG: a private node\'s zones sit in a dashed frame, labelled with its ops', () => {
+    const z1: ZoneSnapshot = { ...zone([[], [], [], [8]], 8), nid: 1, startPfn: 8 };
+    const s: Snapshot = {
+      ...initial,
+      zones: [zone([[], [], [], [0]], 8), z1],
+      pageblocks: [0, 2, 4, 6, 8, 10, 12, 14].map((pfn) => ({ pfn, migratetype: 'MIGRATE_MOVABLE' as const })),
+      privateNodes: [{ nid: 1, ops: { flags: ['NP_OPS_LONGTERM_PIN'], callbacks: [] } }],
+    };
+    const svg = renderMemoryMap({ snapshot: s, pageblockOrder: 1, title: 't' });
+    expect(svg).toContain('>node 1 ZONE_NORMAL (private)</text>');
+    expect(svg).toContain('>ops LONGTERM_PIN (no callbacks)</text>');
+    expect(svg).toContain('<title>node 1 ZONE_NORMAL (private): a zone of an N_MEMORY_PRIVATE node</title>');
+    expect(svg.match(/class="private"/g)).toHaveLength(1);
+    expect(svg).toContain('>node 0 ZONE_NORMAL</text>');
+    expect(renderMemoryMap({ snapshot: initial, pageblockOrder: 1, title: 't' })).not.toContain('class="private"');
+  });
+  test('Markdown: a private column in the machine table', () => {
+    const t: Trace = { format: 'mmcheck/trace@1', profile: 'private-nodes-v4', machine: privMachine, ops: [] };
+    const md = renderMarkdown({ trace: t, run: { steps: [], violations: [], divergences: [] } });
+    expect(md).toContain('| node | zone | pfns | pages | CMA | private |');
+    expect(md).toContain('| 1 | ZONE_MOVABLE | [16, 24) | 8 |  | flags NP_OPS_MIGRATION; callbacks migrate_to, folio_migrate |');
+    expect(md).toContain('| 0 | ZONE_NORMAL | [0, 8) | 8 |  |  |');
   });
 });

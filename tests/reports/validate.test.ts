@@ -97,7 +97,7 @@ describe('document', () => {
     expect(check((d) => (d.extra = 1))).toBe("extra: unknown key 'extra' in a trace object (expected format, profile, machine, ops, meta)");
   });
   test('profile', () => {
-    expect(check((d) => (d.profile = 'linux-2.4'))).toBe("profile: unknown profile 'linux-2.4' (known: linux-6.12)");
+    expect(check((d) => (d.profile = 'linux-2.4'))).toBe("profile: unknown profile 'linux-2.4' (known: linux-6.12, private-nodes-v4, private-nodes-v3, private-nodes-zone-pin)");
     expect(check((d) => (d.profile = 6))).toBe('profile: expected a string, got 6');
   });
   test('machine and ops are required', () => {
@@ -219,21 +219,6 @@ describe('machine', () => {
       'machine.nodes[1].private: profile linux-6.12 does not allow private nodes',
     );
   });
-  test('private: shape only (flags and callbacks are string lists)', () => {
-    const allowing = { name: 'linux-6.12', kernel: '', historical: false, allowsPrivateNodes: true } as const;
-    const machine = (priv: unknown) => ({ maxOrder: 2, pageblockOrder: 1, nodes: [{ nid: 0, zones: { ZONE_NORMAL: [0, 8] }, private: priv }] });
-    expect(validateMachine(machine({ flags: ['NP_OPS_MIGRATION'], callbacks: ['migrate_to'] }), allowing).ok).toBe(true);
-    expect(validateMachine(machine({ flags: [3], callbacks: [] }), allowing)).toEqual({
-      ok: false,
-      path: 'machine.nodes[0].private.flags[0]',
-      message: 'expected a string, got 3',
-    });
-    expect(validateMachine(machine({ flags: [] }), allowing)).toEqual({
-      ok: false,
-      path: 'machine.nodes[0].private.callbacks',
-      message: 'required field is missing',
-    });
-  });
   test('validateMachine on its own: a fresh config, or the first broken rule', () => {
     const m = { maxOrder: 2, pageblockOrder: 1, nodes: [{ nid: 0, zones: { ZONE_DMA32: [0, 8] } }] };
     expect(validateMachine(m, 'linux-6.12')).toEqual({ ok: true, machine: m });
@@ -254,7 +239,8 @@ describe('ops', () => {
     expect(check((d) => (d.ops[3] = { op: 'mmap2', task: 1, pages: 4 }))).toBe(
       "ops[3].op: unknown op 'mmap2' (expected alloc_pages, free_pages, get_page, put_page, query, mmap, touch, munmap, " +
         'get_user_pages, get_user_pages_fast, pin_user_pages, pin_user_pages_fast, unpin_user_pages, set_mempolicy, mbind, ' +
-        'set_cpuset_mems, move_pages, online_pages, offline_pages, cma_alloc, cma_release)',
+        'set_cpuset_mems, move_pages, online_pages, offline_pages, cma_alloc, cma_release, node_private_set_ops, ' +
+        'node_private_clear_ops, read_sysfs)',
     );
     expect(check((d) => delete d.ops[0].op)).toBe('ops[0].op: required field is missing');
   });
@@ -479,5 +465,128 @@ describe('ops on user memory, GUP, mempolicy, hotplug and CMA', () => {
 
 test('--profile overrides the document profile and is checked', () => {
   const r = validateTrace(base(), { profile: 'nope' as never });
-  expect(r.ok || `${r.path}: ${r.message}`).toBe("--profile: unknown profile 'nope' (known: linux-6.12)");
+  expect(r.ok || `${r.path}: ${r.message}`).toBe(
+    "--profile: unknown profile 'nope' (known: linux-6.12, private-nodes-v4, private-nodes-v3, private-nodes-zone-pin)",
+  );
+});
+
+describe('private memory nodes (profiles private-nodes-*)', () => {
+  /** A private-nodes document: node 1 is private with the cxl_mempolicy ops; each test breaks one thing. */
+  function priv(profile = 'private-nodes-v4'): Json {
+    const d = base();
+    d.profile = profile;
+    const m = d.machine as any;
+    m.nodes[1].private = { flags: ['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY'], callbacks: ['migrate_to', 'folio_migrate'] };
+    d.ops = [
+      { op: 'node_private_set_ops', nid: 1, flags: ['NP_OPS_MIGRATION', 'NP_OPS_LONGTERM_PIN'], callbacks: ['folio_migrate', 'migrate_to'] },
+      { op: 'node_private_clear_ops', nid: 1 },
+      { op: 'read_sysfs', attr: 'has_memory' },
+      { op: 'alloc_pages', gfp: ['GFP_PRIVATE'], order: 0, nid: 1 },
+    ];
+    return d;
+  }
+  function checkPriv(edit: (d: any) => void, profile?: string): string {
+    const d = priv(profile);
+    edit(d);
+    const r = validateTrace(d);
+    return r.ok ? 'ok' : `${r.path}: ${r.message}`;
+  }
+  const setPriv = (flags: string[], callbacks: string[]) => (d: any) => (d.machine.nodes[1].private = { flags, callbacks });
+
+  test('valid under every private-nodes profile, field for field, and round-trips', () => {
+    for (const profile of ['private-nodes-v4', 'private-nodes-v3', 'private-nodes-zone-pin']) {
+      const r = validateTrace(priv(profile));
+      expect(r.ok || `${r.path}: ${r.message}`).toBe(true);
+      if (r.ok) {
+        expect(r.trace).toEqual(priv(profile));
+        const again = parseTrace(formatTrace(r.trace));
+        expect(again.ok && again.trace).toEqual(r.trace);
+      }
+    }
+  });
+  test('linux-6.12 rejects the private key (and so does --profile linux-6.12)', () => {
+    expect(checkPriv(() => undefined, 'linux-6.12')).toBe('machine.nodes[1].private: profile linux-6.12 does not allow private nodes');
+    const r = validateTrace(priv(), { profile: 'linux-6.12' });
+    expect(r.ok || `${r.path}: ${r.message}`).toBe('machine.nodes[1].private: profile linux-6.12 does not allow private nodes');
+  });
+  test('private: an object with flags and callbacks, both string lists', () => {
+    expect(checkPriv((d) => (d.machine.nodes[1].private = []))).toBe('machine.nodes[1].private: expected a private-node object, got an array');
+    expect(checkPriv((d) => (d.machine.nodes[1].private.ops = 1))).toBe(
+      "machine.nodes[1].private.ops: unknown key 'ops' in a private-node object (expected flags, callbacks)",
+    );
+    expect(checkPriv((d) => delete d.machine.nodes[1].private.callbacks)).toBe('machine.nodes[1].private.callbacks: required field is missing');
+    expect(checkPriv((d) => (d.machine.nodes[1].private.flags = 'NP_OPS_MIGRATION'))).toBe(
+      'machine.nodes[1].private.flags: expected an array of strings, got "NP_OPS_MIGRATION"',
+    );
+    expect(checkPriv((d) => (d.machine.nodes[1].private.flags[0] = 3))).toBe('machine.nodes[1].private.flags[0]: expected a string, got 3');
+  });
+  test('flag and callback names are known NP_OPS_* / node_private_ops names, each once', () => {
+    expect(checkPriv(setPriv(['NP_OPS_OOM_ELIGIBLE'], []))).toBe(
+      "machine.nodes[1].private.flags[0]: unknown NP_OPS flag 'NP_OPS_OOM_ELIGIBLE' (expected NP_OPS_MIGRATION, NP_OPS_MEMPOLICY, " +
+        'NP_OPS_DEMOTION, NP_OPS_PROTECT_WRITE, NP_OPS_RECLAIM, NP_OPS_NUMA_BALANCING, NP_OPS_COMPACTION, NP_OPS_LONGTERM_PIN)',
+    );
+    expect(checkPriv(setPriv(['NP_OPS_RECLAIM', 'NP_OPS_RECLAIM'], []))).toBe(
+      'machine.nodes[1].private.flags[1]: duplicate NP_OPS flag NP_OPS_RECLAIM (also [0])',
+    );
+    expect(checkPriv(setPriv([], ['free_folio', 'page_allocated']))).toBe(
+      "machine.nodes[1].private.callbacks[1]: unknown node_private_ops callback 'page_allocated' (expected free_folio, folio_split, " +
+        'migrate_to, folio_migrate, handle_fault, reclaim_policy, memory_failure)',
+    );
+    expect(checkPriv(setPriv([], ['migrate_to', 'migrate_to']))).toBe(
+      'machine.nodes[1].private.callbacks[1]: duplicate node_private_ops callback migrate_to (also [0])',
+    );
+  });
+  test('the node_private_set_ops predicate, rule by rule, at private.flags', () => {
+    const at = 'machine.nodes[1].private.flags: ';
+    const einval = ' (node_private_set_ops would return -EINVAL)';
+    expect(checkPriv(setPriv(['NP_OPS_MIGRATION'], ['migrate_to']))).toBe(
+      `${at}NP_OPS_MIGRATION requires the migrate_to and folio_migrate callbacks (missing: folio_migrate)${einval}`,
+    );
+    expect(checkPriv(setPriv(['NP_OPS_MIGRATION'], []))).toBe(
+      `${at}NP_OPS_MIGRATION requires the migrate_to and folio_migrate callbacks (missing: migrate_to, folio_migrate)${einval}`,
+    );
+    expect(checkPriv(setPriv(['NP_OPS_MEMPOLICY'], ['migrate_to', 'folio_migrate']))).toBe(`${at}NP_OPS_MEMPOLICY requires NP_OPS_MIGRATION${einval}`);
+    expect(checkPriv(setPriv(['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY', 'NP_OPS_PROTECT_WRITE'], ['migrate_to', 'folio_migrate']))).toBe(
+      `${at}NP_OPS_MEMPOLICY is incompatible with NP_OPS_PROTECT_WRITE${einval}`,
+    );
+    expect(checkPriv(setPriv(['NP_OPS_NUMA_BALANCING'], []))).toBe(`${at}NP_OPS_NUMA_BALANCING requires NP_OPS_MIGRATION${einval}`);
+    expect(checkPriv(setPriv(['NP_OPS_COMPACTION'], []))).toBe(`${at}NP_OPS_COMPACTION requires NP_OPS_MIGRATION${einval}`);
+    // the kernel's order: the callbacks rule is checked first
+    expect(checkPriv(setPriv(['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY', 'NP_OPS_PROTECT_WRITE'], []))).toContain('NP_OPS_MIGRATION requires');
+  });
+  test('what the predicate accepts: no ops, flags without dependencies, callbacks without their flag, CRAM\'s set', () => {
+    expect(checkPriv(setPriv([], []))).toBe('ok');
+    expect(checkPriv(setPriv(['NP_OPS_DEMOTION', 'NP_OPS_PROTECT_WRITE', 'NP_OPS_RECLAIM', 'NP_OPS_LONGTERM_PIN'], []))).toBe('ok');
+    expect(checkPriv(setPriv([], ['migrate_to']))).toBe('ok');
+    const cram = ['NP_OPS_MIGRATION', 'NP_OPS_DEMOTION', 'NP_OPS_NUMA_BALANCING', 'NP_OPS_PROTECT_WRITE', 'NP_OPS_RECLAIM'];
+    expect(checkPriv(setPriv(cram, ['handle_fault', 'migrate_to', 'folio_migrate', 'free_folio', 'reclaim_policy']))).toBe('ok');
+    // order as given is kept (the snapshot sorts; the trace is what the user wrote)
+    const r = validateTrace(priv());
+    expect(r.ok && r.trace.machine.nodes[1]?.private).toEqual({ flags: ['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY'], callbacks: ['migrate_to', 'folio_migrate'] });
+  });
+  test('validateMachine with a Profile object follows allowsPrivateNodes', () => {
+    const machine = { maxOrder: 2, pageblockOrder: 1, nodes: [{ nid: 0, zones: { ZONE_NORMAL: [0, 8] }, private: { flags: [], callbacks: [] } }] };
+    expect(validateMachine(machine, 'private-nodes-v3').ok).toBe(true);
+    expect(validateMachine(machine, 'linux-6.12')).toEqual({ ok: false, path: 'machine.nodes[0].private', message: 'profile linux-6.12 does not allow private nodes' });
+  });
+  test('node_private_set_ops: nid 0..1023, flags and callbacks string lists (names are runtime -EINVAL)', () => {
+    expect(checkPriv((d) => (d.ops[0].flags = ['NP_OPS_NOPE'], d.ops[0].nid = 7))).toBe('ok');
+    expect(checkPriv((d) => (d.ops[0].nid = 1024))).toBe('ops[0].nid: expected an integer in 0..1023, got 1024');
+    expect(checkPriv((d) => delete d.ops[0].callbacks)).toBe('ops[0].callbacks: required field is missing');
+    expect(checkPriv((d) => (d.ops[0].flags = 'NP_OPS_MIGRATION'))).toBe('ops[0].flags: expected an array of strings, got "NP_OPS_MIGRATION"');
+    expect(checkPriv((d) => (d.ops[0].callbacks = [1]))).toBe('ops[0].callbacks[0]: expected a string, got 1');
+    expect(checkPriv((d) => (d.ops[0].ops = {}))).toBe("ops[0].ops: unknown key 'ops' in node_private_set_ops (expected op, nid, flags, callbacks)");
+  });
+  test('node_private_clear_ops {nid}, read_sysfs {attr: string} (an unknown attr is runtime -ENOENT)', () => {
+    expect(checkPriv((d) => (d.ops[1].nid = -1))).toBe('ops[1].nid: expected an integer in 0..1023, got -1');
+    expect(checkPriv((d) => delete d.ops[1].nid)).toBe('ops[1].nid: required field is missing');
+    expect(checkPriv((d) => (d.ops[2].attr = 'online'))).toBe('ok');
+    expect(checkPriv((d) => (d.ops[2].attr = 0))).toBe('ops[2].attr: expected a string, got 0');
+    expect(checkPriv((d) => delete d.ops[2].attr)).toBe('ops[2].attr: required field is missing');
+  });
+  test('the new ops are valid under linux-6.12 too (their results say what mainline says)', () => {
+    const d = priv('linux-6.12');
+    delete (d.machine as any).nodes[1].private;
+    expect(validateTrace(d).ok).toBe(true);
+  });
 });

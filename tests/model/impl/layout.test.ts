@@ -33,6 +33,7 @@ describe('MemMap', () => {
       cmaAllocations: [],
       handles: [],
       tasks: [{ tid: 1, nid: 0, mems: [0], policy: null, ilPrev: -1 }],
+      privateNodes: [],
       vmas: [],
     });
     expect(sys.apply({ op: 'alloc_pages', gfp: ['GFP_KERNEL'], order: 0 })).toEqual({ ret: '-ENOMEM' });

@@ -148,11 +148,11 @@ describe('mempolicy', () => {
     expect(set('MPOL_BIND', [2])).toEqual({ ret: '-EINVAL' }); // node 2 has no memory
     expect(set('MPOL_BIND', [1024])).toEqual({ ret: '-EINVAL' });
     expect(set('MPOL_PREFERRED')).toEqual({ ret: 0 });
-    expect(sys.snapshot().tasks[0]!.policy).toEqual({ mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [] });
+    expect(sys.snapshot().tasks[0]!.policy).toEqual({ mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [], private: false });
     expect(set('MPOL_PREFERRED', [1, 0])).toEqual({ ret: 0 }); // mpol_new_preferred keeps the first node
-    expect(sys.snapshot().tasks[0]!.policy).toEqual({ mode: 'MPOL_PREFERRED', nodes: [0], cpusetMems: [0, 1, 2] });
+    expect(sys.snapshot().tasks[0]!.policy).toEqual({ mode: 'MPOL_PREFERRED', nodes: [0], cpusetMems: [0, 1, 2], private: false });
     expect(set('MPOL_INTERLEAVE', [5, 1, 2, 0, 1])).toEqual({ ret: 0 });
-    expect(sys.snapshot().tasks[0]!.policy).toEqual({ mode: 'MPOL_INTERLEAVE', nodes: [0, 1], cpusetMems: [0, 1, 2] });
+    expect(sys.snapshot().tasks[0]!.policy).toEqual({ mode: 'MPOL_INTERLEAVE', nodes: [0, 1], cpusetMems: [0, 1, 2], private: false });
     expect(set('MPOL_DEFAULT')).toEqual({ ret: 0 });
     expect(sys.snapshot().tasks[0]!.policy).toBeNull();
   });
@@ -181,9 +181,9 @@ describe('mempolicy', () => {
     // old cpuset [0,1,2] → new [2,1]: position 1 (node 1) → new[1 % 2] = 2; node 0 → 1
     expect(run(sys, { op: 'set_cpuset_mems', task: 1, nodes: [2, 1] })).toEqual({ ret: 0 });
     const snap = sys.snapshot();
-    expect(snap.tasks[0]).toEqual({ tid: 1, nid: 0, mems: [1, 2], policy: { mode: 'MPOL_BIND', nodes: [2], cpusetMems: [1, 2] }, ilPrev: -1 });
+    expect(snap.tasks[0]).toEqual({ tid: 1, nid: 0, mems: [1, 2], policy: { mode: 'MPOL_BIND', nodes: [2], cpusetMems: [1, 2], private: false }, ilPrev: -1 });
     // mpol_rebind_preferred: the node stays, only the cpuset it is relative to changes
-    expect(snap.vmas[0]!.policy).toEqual({ mode: 'MPOL_PREFERRED', nodes: [0], cpusetMems: [1, 2] });
+    expect(snap.vmas[0]!.policy).toEqual({ mode: 'MPOL_PREFERRED', nodes: [0], cpusetMems: [1, 2], private: false });
 
     const s2 = boot(TWO_NODES);
     run(s2, { op: 'mmap', task: 1, pages: 2 });

@@ -16,7 +16,7 @@ import {
 import { oneZone, spec, zoneOf } from './helpers.js';
 
 const zone = zoneOf(spec(oneZone(2, 1, 0, 4)), 0, 'ZONE_NORMAL');
-const folio = (order: number, holders: Holder[]): Folio => ({ pfn: 0, order, zone, user: false, holders });
+const folio = (order: number, holders: Holder[]): Folio => ({ pfn: 0, order, zone, user: false, holders, placement: { path: 'alloc_pages', gfp: 0 } });
 const gets = (...times: number[]): Holder[] => times.map((t, i) => ({ kind: 'get', handle: `g${i + 1}`, times: t }));
 const alloc: Holder = { kind: 'alloc', handle: 'k1' };
 

@@ -158,8 +158,8 @@ test('pin bias: small folio +1024, large folio +1 and _pincount; exact holders',
   expect(s.apply({ op: 'query', vma: 'v2', index: 0 })).toMatchObject({ pfn: 12, order: 2, refcount: 7, pincount: 2, maybe_dma_pinned: true, mapped: 4 });
   expect(s.drainEvents()).toEqual([]);
   expect(s.holders()).toEqual([
-    { pfn: 8, order: 0, kernel: 0, mapped: 1, gets: 0, pins: 1, longtermPins: 0 },
-    { pfn: 12, order: 2, kernel: 0, mapped: 4, gets: 1, pins: 2, longtermPins: 0 },
+    { pfn: 8, order: 0, kernel: 0, mapped: 1, gets: 0, pins: 1, longtermPins: 0, placement: { path: 'fault', gfp: 0x100cca } },
+    { pfn: 12, order: 2, kernel: 0, mapped: 4, gets: 1, pins: 2, longtermPins: 0, placement: { path: 'fault', gfp: 0x100cca } },
   ]);
   expect(s.snapshot().folios).toEqual([
     { pfn: 8, order: 0, nid: 0, zone: 'ZONE_MOVABLE', refcount: 1025, pincount: 0, mapped: 1 },
@@ -252,7 +252,7 @@ test('FOLL_LONGTERM migrates a folio out of ZONE_MOVABLE before pinning it', () 
     { kind: 'migrate', reason: 'longterm', fromZone: 'ZONE_MOVABLE', toZone: 'ZONE_NORMAL', remote: false },
     { kind: 'pin', large: false },
   ]);
-  expect(s.holders()).toEqual([{ pfn: 0, order: 0, kernel: 0, mapped: 1, gets: 0, pins: 1, longtermPins: 1 }]);
+  expect(s.holders()).toEqual([{ pfn: 0, order: 0, kernel: 0, mapped: 1, gets: 0, pins: 1, longtermPins: 1, placement: { path: 'longterm', gfp: 0x100cc2 } }]);
   expect(s.snapshot().folios).toEqual([{ pfn: 0, order: 0, nid: 0, zone: 'ZONE_NORMAL', refcount: 1025, pincount: 0, mapped: 1 }]);
   expect(s.snapshot().vmas[0]!.ptes).toEqual([0]);
   expect(lists(zoneOf(s, 0, 'ZONE_MOVABLE'), 'MIGRATE_MOVABLE')).toEqual([[], [], [8, 12]]);
@@ -329,7 +329,7 @@ test('FOLL_LONGTERM with an extra get: -ENOMEM and nothing pinned', () => {
     { kind: 'longterm-failed', ret: '-ENOMEM' },
   ]);
   expect(s.snapshot()).toEqual(before);
-  expect(s.holders()).toEqual([{ pfn: 8, order: 0, kernel: 0, mapped: 1, gets: 1, pins: 0, longtermPins: 0 }]);
+  expect(s.holders()).toEqual([{ pfn: 8, order: 0, kernel: 0, mapped: 1, gets: 1, pins: 0, longtermPins: 0, placement: { path: 'fault', gfp: 0x100cca } }]);
   // the next u handle is still u1
   expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toMatchObject({ ret: 1, pin: 'u1' });
 });
@@ -359,8 +359,8 @@ test('pin_user_pages_fast(FOLL_LONGTERM) returns the pinnable prefix when the sl
     { kind: 'longterm-failed', ret: '-ENOMEM' },
   ]);
   expect(s.holders()).toEqual([
-    { pfn: 0, order: 0, kernel: 0, mapped: 1, gets: 0, pins: 1, longtermPins: 1 },
-    { pfn: 8, order: 0, kernel: 0, mapped: 1, gets: 1, pins: 0, longtermPins: 0 },
+    { pfn: 0, order: 0, kernel: 0, mapped: 1, gets: 0, pins: 1, longtermPins: 1, placement: { path: 'longterm', gfp: 0x100cc2 } },
+    { pfn: 8, order: 0, kernel: 0, mapped: 1, gets: 1, pins: 0, longtermPins: 0, placement: { path: 'fault', gfp: 0x100cca } },
   ]);
 });
 

@@ -48,12 +48,12 @@ test('mpol_new / mpol_set_nodemask errno table', () => {
     expect(set(task, mode, nodes)).toBe(0);
     return s.snapshot().tasks[task - 1]!.policy;
   };
-  expect(policyAfter(1, 'MPOL_BIND', [1, 5, 3, 1])).toEqual({ mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1, 2, 3] });
-  expect(policyAfter(1, 'MPOL_PREFERRED', [])).toEqual({ mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [] });
-  expect(policyAfter(1, 'MPOL_LOCAL')).toEqual({ mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [] });
+  expect(policyAfter(1, 'MPOL_BIND', [1, 5, 3, 1])).toEqual({ mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1, 2, 3], private: false });
+  expect(policyAfter(1, 'MPOL_PREFERRED', [])).toEqual({ mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [], private: false });
+  expect(policyAfter(1, 'MPOL_LOCAL')).toEqual({ mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [], private: false });
   // mpol_new_preferred keeps only the first node of the mask
-  expect(policyAfter(1, 'MPOL_PREFERRED', [3, 2])).toEqual({ mode: 'MPOL_PREFERRED', nodes: [2], cpusetMems: [0, 1, 2, 3] });
-  expect(policyAfter(2, 'MPOL_INTERLEAVE', [2, 1, 0])).toEqual({ mode: 'MPOL_INTERLEAVE', nodes: [0, 1], cpusetMems: [0, 1] });
+  expect(policyAfter(1, 'MPOL_PREFERRED', [3, 2])).toEqual({ mode: 'MPOL_PREFERRED', nodes: [2], cpusetMems: [0, 1, 2, 3], private: false });
+  expect(policyAfter(2, 'MPOL_INTERLEAVE', [2, 1, 0])).toEqual({ mode: 'MPOL_INTERLEAVE', nodes: [0, 1], cpusetMems: [0, 1], private: false });
   expect(policyAfter(1, 'MPOL_DEFAULT')).toBeNull();
   expect(policyAfter(1, 'MPOL_DEFAULT', [])).toBeNull();
 });
@@ -80,7 +80,7 @@ test('interleave: a per-task cursor over the mask; set_mempolicy resets it', () 
     tid: 1,
     nid: 0,
     mems: [0, 1, 2, 3],
-    policy: { mode: 'MPOL_INTERLEAVE', nodes: [0, 2], cpusetMems: [0, 1, 2, 3] },
+    policy: { mode: 'MPOL_INTERLEAVE', nodes: [0, 2], cpusetMems: [0, 1, 2, 3], private: false },
     ilPrev: 0,
   });
   run(s, [{ op: 'set_mempolicy', task: 1, mode: 'MPOL_INTERLEAVE', nodes: [1, 2] }]);
@@ -99,7 +99,7 @@ test('BIND: the nearest node of the mask by distance; PREFERRED: the first node'
   expect(s.apply({ op: 'touch', vma: 'v1', index: 0 })).toMatchObject({ pages: [{ pfn: 16, nid: 2 }] });
   run(s, [{ op: 'mbind', vma: 'v1', mode: 'MPOL_PREFERRED', nodes: [2, 1] }]);
   expect(s.apply({ op: 'touch', vma: 'v1', index: 1 })).toMatchObject({ pages: [{ pfn: 8, nid: 1 }] });
-  expect(s.snapshot().vmas[0]!.policy).toEqual({ mode: 'MPOL_PREFERRED', nodes: [1], cpusetMems: [0, 1, 2, 3] });
+  expect(s.snapshot().vmas[0]!.policy).toEqual({ mode: 'MPOL_PREFERRED', nodes: [1], cpusetMems: [0, 1, 2, 3], private: false });
 });
 
 test('mbind MOVE migrates folios outside the mask; STRICT reports what stays outside with -EIO', () => {
@@ -116,7 +116,7 @@ test('mbind MOVE migrates folios outside the mask; STRICT reports what stays out
   expect(s.drainEvents().filter((e) => e.kind === 'migrate')).toEqual(
     Array(4).fill({ kind: 'migrate', reason: 'mbind', fromZone: 'ZONE_NORMAL', toZone: 'ZONE_NORMAL', remote: true }),
   );
-  expect(s.snapshot().vmas[0]).toMatchObject({ policy: { mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1, 2, 3] }, ptes: [8, 9, 10, 11] });
+  expect(s.snapshot().vmas[0]).toMatchObject({ policy: { mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1, 2, 3], private: false }, ptes: [8, 9, 10, 11] });
 
   // STRICT without MOVE: nothing moves, -EIO, the policy is set anyway
   expect(s.apply({ op: 'mbind', vma: 'v1', mode: 'MPOL_BIND', nodes: [2], flags: ['MPOL_MF_STRICT'] })).toEqual({ ret: '-EIO' });
@@ -163,11 +163,11 @@ test('set_cpuset_mems rebinds the task and VMA policies with nodes_remap', () =>
   expect(s.apply({ op: 'set_cpuset_mems', task: 1, nodes: [2, 1] })).toEqual({ ret: 0 });
   expect(s.drainEvents()).toEqual([{ kind: 'rebind' }]);
   const snap = s.snapshot();
-  expect(snap.tasks[0]).toEqual({ tid: 1, nid: 0, mems: [1, 2], policy: { mode: 'MPOL_INTERLEAVE', nodes: [1], cpusetMems: [1, 2] }, ilPrev: -1 });
+  expect(snap.tasks[0]).toEqual({ tid: 1, nid: 0, mems: [1, 2], policy: { mode: 'MPOL_INTERLEAVE', nodes: [1], cpusetMems: [1, 2], private: false }, ilPrev: -1 });
   expect(snap.vmas.map((v) => v.policy)).toEqual([
-    { mode: 'MPOL_BIND', nodes: [2], cpusetMems: [1, 2] },
-    { mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [] },
-    { mode: 'MPOL_BIND', nodes: [0], cpusetMems: [0, 1] }, // task 2's VMA is not rebound
+    { mode: 'MPOL_BIND', nodes: [2], cpusetMems: [1, 2], private: false },
+    { mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [], private: false },
+    { mode: 'MPOL_BIND', nodes: [0], cpusetMems: [0, 1], private: false }, // task 2's VMA is not rebound
   ]);
   // the same mems again change nothing
   expect(s.apply({ op: 'set_cpuset_mems', task: 1, nodes: [1, 2] })).toEqual({ ret: 0 });
@@ -180,11 +180,12 @@ test('nodes_remap and mpol_rebind_nodemask', () => {
   expect(nodes_remap([0, 3], [0, 1], [2])).toEqual([2, 3]);
   expect(nodes_remap([0, 1], [0, 1], [])).toEqual([0, 1]);
   expect(nodes_remap([1, 2, 3], [1, 2, 3], [4, 5, 6])).toEqual([4, 5, 6]);
-  const pol: Mempolicy = { mode: 'MPOL_BIND', nodes: [], cpusetMems: [0] };
-  expect(mpol_rebind_nodemask(pol, [3, 4])).toBe(true);
-  expect(pol).toEqual({ mode: 'MPOL_BIND', nodes: [3, 4], cpusetMems: [3, 4] });
-  const local: Mempolicy = { mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [0] };
-  expect(mpol_rebind_nodemask(local, [3])).toBe(false);
+  const machine = spec(config).machine;
+  const pol: Mempolicy = { mode: 'MPOL_BIND', nodes: [], cpusetMems: [0], private: false };
+  expect(mpol_rebind_nodemask(machine, pol, [3, 4])).toBe(true);
+  expect(pol).toEqual({ mode: 'MPOL_BIND', nodes: [3, 4], cpusetMems: [3, 4], private: false });
+  const local: Mempolicy = { mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [0], private: false };
+  expect(mpol_rebind_nodemask(machine, local, [3])).toBe(false);
   expect(local.cpusetMems).toEqual([0]);
 });
 
@@ -194,5 +195,5 @@ test('mpol_rebind_preferred keeps the preferred node and only takes the new cpus
   s.drainEvents();
   expect(s.apply({ op: 'set_cpuset_mems', task: 1, nodes: [2, 3] })).toEqual({ ret: 0 });
   expect(s.drainEvents()).toEqual([]);
-  expect(s.snapshot().tasks[0]!.policy).toEqual({ mode: 'MPOL_PREFERRED', nodes: [1], cpusetMems: [2, 3] });
+  expect(s.snapshot().tasks[0]!.policy).toEqual({ mode: 'MPOL_PREFERRED', nodes: [1], cpusetMems: [2, 3], private: false });
 });

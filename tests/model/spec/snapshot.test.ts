@@ -93,6 +93,7 @@ test('full snapshot of a two-node machine after a few ops', () => {
       { handle: 'g1', pfns: [4] },
     ],
     tasks: [{ tid: 1, nid: 3, mems: [1, 3], policy: null, ilPrev: -1 }],
+    privateNodes: [],
     vmas: [],
   });
 });
@@ -101,7 +102,7 @@ test('snapshot key order is the api declaration order', () => {
   const s = spec({ maxOrder: 1, pageblockOrder: 0, nodes: [{ nid: 0, zones: { ZONE_NORMAL: [0, 2] } }] });
   s.apply({ op: 'alloc_pages', gfp: ['GFP_KERNEL'], order: 0 });
   const snap = s.snapshot();
-  expect(Object.keys(snap)).toEqual(['zones', 'memory', 'offline', 'pageblocks', 'folios', 'cmaAllocations', 'handles', 'tasks', 'vmas']);
+  expect(Object.keys(snap)).toEqual(['zones', 'memory', 'offline', 'pageblocks', 'folios', 'cmaAllocations', 'handles', 'tasks', 'privateNodes', 'vmas']);
   expect(Object.keys(snap.zones[0]!)).toEqual([
     'nid',
     'zone',
@@ -160,14 +161,14 @@ test('user memory, policies, CMA and offline ranges in the snapshot, with api ke
     { handle: 'u1', pfns: [9] },
     { handle: 'c1', pfns: [4] },
   ]);
-  expect(snap.tasks).toEqual([{ tid: 7, nid: 0, mems: [0], policy: { mode: 'MPOL_BIND', nodes: [0], cpusetMems: [0] }, ilPrev: -1 }]);
+  expect(snap.tasks).toEqual([{ tid: 7, nid: 0, mems: [0], policy: { mode: 'MPOL_BIND', nodes: [0], cpusetMems: [0], private: false }, ilPrev: -1 }]);
   expect(snap.vmas).toEqual([{ handle: 'v1', task: 7, pages: 4, folioOrder: 1, policy: null, ptes: [null, null, 8, 9] }]);
   expect(Object.keys(snap.memory[0]!)).toEqual(['pfn', 'nrPages', 'nid', 'zone']);
   expect(Object.keys(snap.offline[0]!)).toEqual(['pfn', 'nrPages']);
   expect(Object.keys(snap.cmaAllocations[0]!)).toEqual(['handle', 'area', 'pfn', 'nrPages']);
   expect(Object.keys(snap.tasks[0]!)).toEqual(['tid', 'nid', 'mems', 'policy', 'ilPrev']);
-  expect(Object.keys(snap.tasks[0]!.policy!)).toEqual(['mode', 'nodes', 'cpusetMems']);
+  expect(Object.keys(snap.tasks[0]!.policy!)).toEqual(['mode', 'nodes', 'cpusetMems', 'private']);
   expect(Object.keys(snap.vmas[0]!)).toEqual(['handle', 'task', 'pages', 'folioOrder', 'policy', 'ptes']);
-  expect(s.holders()).toEqual([{ pfn: 8, order: 1, kernel: 0, mapped: 2, gets: 0, pins: 1, longtermPins: 0 }]);
-  expect(Object.keys(s.holders()[0]!)).toEqual(['pfn', 'order', 'kernel', 'mapped', 'gets', 'pins', 'longtermPins']);
+  expect(s.holders()).toEqual([{ pfn: 8, order: 1, kernel: 0, mapped: 2, gets: 0, pins: 1, longtermPins: 0, placement: { path: 'fault', gfp: 0x100cca } }]);
+  expect(Object.keys(s.holders()[0]!)).toEqual(['pfn', 'order', 'kernel', 'mapped', 'gets', 'pins', 'longtermPins', 'placement']);
 });

@@ -30,7 +30,7 @@ export function folio(pfn: number, order: number, refcount: number, pincount = 0
 }
 
 export function holders(pfn: number, order: number, h: Partial<FolioHolders>): FolioHolders {
-  return { pfn, order, kernel: 0, mapped: 0, gets: 0, pins: 0, longtermPins: 0, ...h };
+  return { pfn, order, kernel: 0, mapped: 0, gets: 0, pins: 0, longtermPins: 0, placement: { path: 'fault', gfp: 0x100cca }, ...h };
 }
 
 /** Everything free except the folios given, which must sit at pfn 0..3 or 8..11 as listed. */
@@ -47,6 +47,7 @@ export function state(over: Partial<Snapshot> = {}): Snapshot {
     cmaAllocations: [],
     handles: [],
     tasks: [{ tid: 1, nid: 0, mems: [0], policy: null, ilPrev: -1 }],
+    privateNodes: [],
     vmas: [],
     ...over,
   };

@@ -26,6 +26,12 @@ test('hotplug/movable-offlinable: a short-term reference or missing memory may b
   ]);
 });
 
+test('hotplug/movable-offlinable: a private node without NP_OPS_MIGRATION is the driver\'s to empty', () => {
+  const mappedOnly = [holders(8, 0, { mapped: 1 })];
+  const refused = [{ kind: 'private-migrate-refused' as const, reason: 'offline' as const }];
+  expect(movableOfflinable.check(ctx(before, { op: offline, result: eintr, before, holdersBefore: mappedOnly, events: refused }))).toEqual([]);
+});
+
 test('hotplug/movable-offlinable: isolation of ZONE_MOVABLE fails only on CMA', () => {
   expect(movableOfflinable.check(ctx(before, { op: offline, result: { ret: '-EBUSY' }, before }))).toEqual([
     'offline_pages [8, 12) in ZONE_MOVABLE of node 0 failed isolation (-EBUSY) without a CMA pageblock',
@@ -34,7 +40,7 @@ test('hotplug/movable-offlinable: isolation of ZONE_MOVABLE fails only on CMA', 
 });
 
 test('mempolicy/bind-respected: a new fault outside the BIND mask', () => {
-  const policy = { mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1] };
+  const policy = { mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1], private: false };
   const vma = (pfn: number | null) => ({ handle: 'v1', task: 1, pages: 1, folioOrder: 0, policy, ptes: [pfn] });
   const b = state({ handles: [{ handle: 'v1', pfns: [] }], vmas: [vma(null)] });
   const a = state({ folios: [folio(0, 0, 1, 0, 1)], handles: b.handles, vmas: [vma(0)] });
@@ -44,4 +50,16 @@ test('mempolicy/bind-respected: a new fault outside the BIND mask', () => {
   const b0 = { ...b, vmas: [{ ...vma(null), policy: allowed }] };
   const a0 = { ...a, vmas: [{ ...vma(0), policy: allowed }] };
   expect(bindRespected.check(ctx(a0, { op: touch, before: b0 }))).toEqual([]);
+});
+
+test('mempolicy/bind-respected: a page a long-term pin faulted in and then migrated is not judged as a fault', () => {
+  const policy = { mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1], private: true };
+  const vma = (pfn: number | null) => ({ handle: 'v1', task: 1, pages: 1, folioOrder: 0, policy, ptes: [pfn] });
+  const b = state({ handles: [{ handle: 'v1', pfns: [] }], vmas: [vma(null)] });
+  const a = state({ folios: [folio(0, 0, 1025, 0, 1)], handles: b.handles, vmas: [vma(0)] });
+  const pin = { op: 'pin_user_pages' as const, vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] };
+  const migrated = [holders(0, 0, { mapped: 1, pins: 1, longtermPins: 1, placement: { path: 'longterm', gfp: 0x100cc0 } })];
+  expect(bindRespected.check(ctx(a, { op: pin, result: { ret: '-ENOMEM' }, before: b, holders: migrated }))).toEqual([]);
+  const faulted = [holders(0, 0, { mapped: 1, pins: 1, longtermPins: 1, placement: { path: 'fault', gfp: 0x100cca } })];
+  expect(bindRespected.check(ctx(a, { op: pin, before: b, holders: faulted }))).toEqual(['v1[0] under MPOL_BIND [1] landed on node 0 (pfn 0)']);
 });
