@@ -12,8 +12,11 @@ export interface CounterexampleReport {
   readonly json: string;
 }
 
-/** Writes the counterexample (named after its own finding) to outDir, default reports/out/. */
-export function reportCounterexample(cx: Counterexample, outDir?: string): CounterexampleReport {
+/**
+ * Replays the counterexample with snapshots and writes it (trace JSON, Markdown step table, SVG),
+ * named after its own finding, to outDir (default reports/out/).
+ */
+export function saveCounterexample(cx: Counterexample, outDir?: string) {
   const run = runTrace(cx.trace, { recordSnapshots: true });
   const claim = INVARIANTS.find((i) => i.id === cx.finding.id)?.claim;
   const written = writeCounterexample(cx.trace, run, {
@@ -24,6 +27,12 @@ export function reportCounterexample(cx: Counterexample, outDir?: string): Count
     ...(claim ? { claim } : {}),
     ...(outDir ? { outDir } : {}),
   });
+  return { run, written };
+}
+
+/** saveCounterexample, then the text `npm test` prints. */
+export function reportCounterexample(cx: Counterexample, outDir?: string): CounterexampleReport {
+  const { written } = saveCounterexample(cx, outDir);
   const json = written.paths.find((p) => p.endsWith('.json')) ?? '';
   const text = [
     `counterexample: ${cx.finding.id} at step ${cx.finding.step}: ${cx.finding.message}`,

@@ -4,9 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { ProfileName } from '../../model/api/index.js';
 import { DEFAULT_PROFILE } from '../../model/profiles.js';
 import { fuzz, type Counterexample, type FuzzOutcome, type FuzzProgress } from '../../properties/fuzz.js';
-import { INVARIANTS } from '../../properties/invariants/index.js';
-import { runTrace } from '../../properties/lockstep.js';
-import { writeCounterexample } from '../counterexample.js';
+import { saveCounterexample } from '../../properties/report.js';
 import { formatStepTable } from '../render/text.js';
 import { CliError, intFlag, numberFlag, parseArgs, profileFlag, stringFlag, type Io } from './args.js';
 import type { WorkerMessage, WorkerRequest } from './fuzz-worker.js';
@@ -166,16 +164,7 @@ async function fuzzInWorkers(plan: FuzzPlan, io: Io): Promise<Totals> {
 
 /** Save a counterexample (JSON, Markdown, SVG) and print its step table and the file paths. */
 export function reportFuzzCounterexample(cx: Counterexample, io: Io, outDir?: string): string[] {
-  const run = runTrace(cx.trace, { recordSnapshots: true });
-  const claim = INVARIANTS.find((inv) => inv.id === cx.finding.id)?.claim;
-  const written = writeCounterexample(cx.trace, run, {
-    finding: cx.finding,
-    seed: cx.seed,
-    path: cx.path,
-    generatedLength: cx.generatedLength,
-    ...(claim ? { claim } : {}),
-    ...(outDir !== undefined ? { outDir } : {}),
-  });
+  const { run, written } = saveCounterexample(cx, outDir);
   io.out(`counterexample: ${cx.finding.id} at step ${cx.finding.step}: ${cx.finding.message}`);
   io.out(`shrunk from ${cx.generatedLength} to ${cx.trace.ops.length} ops (seed ${cx.seed}, path ${JSON.stringify(cx.path)})`);
   io.out('');
