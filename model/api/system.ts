@@ -3,7 +3,41 @@ import type { MachineConfig } from './config.js';
 import type { Op, OpResult } from './ops.js';
 import type { Snapshot } from './snapshot.js';
 
-export type ProfileName = 'linux-6.12' | 'private-nodes-v4' | 'private-nodes-v3' | 'private-nodes-zone-pin';
+export type ProfileName =
+  | 'linux-6.12'
+  | 'private-nodes-v4'
+  | 'private-nodes-v3'
+  | 'private-nodes-zone-pin'
+  | 'linux-5.6'
+  | 'linux-5.7'
+  | 'linux-5.10'
+  | 'tatashin-v3'
+  | 'isolate-merge';
+
+/**
+ * The historical behaviours (DESIGN.md §6, issue "historical profiles"): each a single switch off the
+ * linux-6.12 rule, named after the kernel state it reproduces. All false/'6.12' for current profiles.
+ */
+export interface HistoricalRules {
+  /** linux-5.6: FOLL_PIN counts like FOLL_GET (+1 per page, no bias, no _pincount) */
+  readonly pinCountsLikeGet: boolean;
+  /** linux-5.7: GUP-fast takes FOLL_LONGTERM pins without folio_is_longterm_pinnable */
+  readonly fastSkipsLongtermCheck: boolean;
+  /**
+   * linux-5.10: FOLL_LONGTERM collects only CMA folios, the pin scope only keeps allocations out of
+   * CMA (memalloc_nocma: ALLOC_CMA cleared, __GFP_MOVABLE kept), targets are GFP_USER|__GFP_MOVABLE
+   * (+__GFP_HIGHMEM), and a failed migration pins in place anyway
+   */
+  readonly longtermCmaOnly: boolean;
+  /**
+   * tatashin-v3: FOLL_LONGTERM migration targets keep __GFP_MOVABLE (GFP_USER|__GFP_MOVABLE|
+   * __GFP_HIGHMEM, not stripped by the pin scope) and the range is pinned after one migration pass
+   * without collecting again
+   */
+  readonly targetMayBeMovable: boolean;
+  /** isolate-merge: at order >= pageblockOrder only an ISOLATE freeing block stops merging (3c605096d315) */
+  readonly mergeGateFreeingOnly: boolean;
+}
 
 /** How a private-nodes profile treats N_MEMORY_PRIVATE nodes (DESIGN.md §6–7). */
 export interface PrivateNodeRules {
@@ -29,6 +63,10 @@ export interface Profile {
   readonly allowsPrivateNodes: boolean;
   /** private-node behaviour, null for profiles without private nodes (their gfp tables lack __GFP_PRIVATE) */
   readonly privateNodes: PrivateNodeRules | null;
+  /** historical switches (all off for current profiles) */
+  readonly historicalRules: HistoricalRules;
+  /** the kernel commit(s) the profile corresponds to */
+  readonly commits: string;
   /** invariant ids this profile is expected to violate (the matrix checks it) */
   readonly expectedViolations: readonly string[];
   /**

@@ -1,7 +1,7 @@
 // The allocation engine: walk a precomputed zonelist and take the first block __rmqueue finds
 // (get_page_from_freelist, mm/page_alloc.c, without watermarks, pcp or reclaim: MODEL.md).
 import { GFP_BITS } from '../api/index.js';
-import { gfp_migratetype, gfp_zone } from './gfp.js';
+import { gfp_migratetype, gfp_zone, GFP_NOCMA_INTERNAL } from './gfp.js';
 import { MIGRATE_MOVABLE, NIL, PG_FOLIO } from './mem.js';
 import type { MemMap } from './mem.js';
 import { __rmqueue } from './rmqueue.js';
@@ -20,8 +20,8 @@ export function get_page_from_freelist(
   cpusetMems: NodeMask | null,
 ): number {
   const mt = gfp_migratetype(gfp);
-  // gfp_to_alloc_flags_cma // mm/page_alloc.c
-  const allocCma = mt === MIGRATE_MOVABLE;
+  // gfp_to_alloc_flags_cma // mm/page_alloc.c (linux-5.10: not under memalloc_nocma)
+  const allocCma = mt === MIGRATE_MOVABLE && (gfp & GFP_NOCMA_INTERNAL) === 0;
   const key = zl.key(preferredPos, (gfp & __GFP_THISNODE) !== 0, gfp_zone(gfp));
   const zones = zl.zones;
   const end = zl.end[key]!;

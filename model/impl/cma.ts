@@ -2,11 +2,11 @@
 // MODEL.md "cma_alloc").
 import { GFP_BITS, GFP_COMPOSITES, ZONE_NAMES } from '../api/index.js';
 import type { CmaAllocOp, CmaReleaseOp, MachineConfig, OpResult } from '../api/index.js';
-import { add_to_free_list_tail, del_page_from_free_list } from './freelist.js';
+import { del_page_from_free_list } from './freelist.js';
 import { __free_one_page } from './free.js';
 import { CHAR_C, parseHandle } from './handles.js';
 import { covering_block, has_unmovable_pages, isolate_pageblock, undo_isolate_page_range } from './isolation.js';
-import { buddyListType, isBuddyHead, isFolioHead, MIGRATE_CMA, MIGRATE_ISOLATE, ORDER_MASK, PG_ANON, ZONE_MOVABLE } from './mem.js';
+import { buddyListType, isBuddyHead, isFolioHead, MIGRATE_CMA, ORDER_MASK, PG_ANON, ZONE_MOVABLE } from './mem.js';
 import type { MemMap } from './mem.js';
 import { migrate_folio, MIGRATE_OK } from './migrate.js';
 import { err, type ImplSystem } from './system.js';
@@ -74,14 +74,16 @@ function alloc_contig_range(sys: ImplSystem, startPfn: number, endPfn: number): 
     }
     isolate_pageblock(mm, pb);
   }
-  // __alloc_contig_migrate_range: user folios overlapping the window, ascending pfn
+  // __alloc_contig_migrate_range: user folios overlapping the window, ascending pfn, as they were
+  // before the first migration (a target isolate-merge placed in the window is not visited)
+  const born = sys.folios.uCount;
   let idx = covering_block(mm, ws, -1, true);
   if (idx < 0) idx = ws;
   while (idx < we) {
     const f = mm.flags[idx]!;
     if (isFolioHead(f)) {
       const order = f & ORDER_MASK;
-      if ((f & PG_ANON) !== 0) {
+      if ((f & PG_ANON) !== 0 && -mm.next[idx]! <= born) {
         const z = mm.zoneOf[idx]!;
         // alloc_migration_target adds __GFP_HIGHMEM for a ZONE_MOVABLE source
         const gfp = mm.zoneIdx[z] === ZONE_MOVABLE ? CMA_GFP | GFP_BITS.__GFP_HIGHMEM : CMA_GFP;
@@ -95,13 +97,26 @@ function alloc_contig_range(sys: ImplSystem, startPfn: number, endPfn: number): 
     else idx++;
   }
   // isolate_freepages_range: the window leaves the free lists, the rest of each block goes back
-  take_window(mm, pbA << pbo, pbB << pbo, ws, we);
+  take_window(mm, ws, we);
   undo_isolate_page_range(mm, pbA, pbB, MIGRATE_CMA);
   return true;
 }
 
-function take_window(mm: MemMap, from: number, to: number, ws: number, we: number): void {
-  for (let idx = from; idx < to; ) {
+/**
+ * isolate_freepages_range over [ws, we): every free block overlapping the window is unlinked whole
+ * (no counter change: it sits on an ISOLATE list), then the pieces sticking out before and after the
+ * window are freed back with __free_one_page (largest aligned blocks, ascending, each on its
+ * pageblock's type: ISOLATE, unless isolate-merge let a block reach past the isolated pageblocks).
+ */
+function take_window(mm: MemMap, ws: number, we: number): void {
+  let idx = covering_block(mm, ws, -1, false);
+  if (idx < 0) idx = ws;
+  let z = -1;
+  let preA = 0;
+  let preB = 0;
+  let postA = 0;
+  let postB = 0;
+  while (idx < we) {
     const f = mm.flags[idx]!;
     if (!isBuddyHead(f)) {
       idx += f !== 0 ? 1 << (f & ORDER_MASK) : 1;
@@ -109,22 +124,29 @@ function take_window(mm: MemMap, from: number, to: number, ws: number, we: numbe
     }
     const order = f & ORDER_MASK;
     const end = idx + (1 << order);
-    if (end > ws && idx < we) {
-      const z = mm.zoneOf[idx]!;
-      del_page_from_free_list(mm, idx, z, order, buddyListType(f));
-      putPieces(mm, z, idx, ws);
-      putPieces(mm, z, we, end);
+    z = mm.zoneOf[idx]!;
+    del_page_from_free_list(mm, idx, z, order, buddyListType(f));
+    if (idx < ws) {
+      preA = idx;
+      preB = ws;
+    }
+    if (end > we) {
+      postA = we;
+      postB = end;
     }
     idx = end;
   }
+  if (z < 0) return;
+  putPieces(mm, z, preA, preB);
+  putPieces(mm, z, postA, postB);
 }
 
-/** free [a, b) (either bound may fall outside the block) to the ISOLATE lists as aligned blocks */
+/** free [a, b) as the largest aligned blocks, ascending, each with __free_one_page on its pageblock's type */
 function putPieces(mm: MemMap, z: number, a: number, b: number): void {
   while (a < b) {
     let o = a === 0 ? mm.maxOrder : Math.min(mm.maxOrder, 31 - Math.clz32(a & -a));
     while (a + (1 << o) > b) o--;
-    add_to_free_list_tail(mm, a, z, o, MIGRATE_ISOLATE);
+    __free_one_page(mm, a, z, o, mm.pbType[a >>> mm.pageblockOrder]!, false);
     a += 1 << o;
   }
 }

@@ -1,7 +1,7 @@
 // Putting blocks back: __free_one_page, split_large_buddy (mm/page_alloc.c, MODEL.md "Freeing") and
 // the boot-time freeing of every zone range.
 import { account_freepages, add_to_free_list_head, add_to_free_list_tail, del_page_from_free_list } from './freelist.js';
-import { buddyListType, MIGRATE_HIGHATOMIC, ORDER_MASK, PG_BUDDY } from './mem.js';
+import { buddyListType, MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE, ORDER_MASK, PG_BUDDY } from './mem.js';
 import type { MemMap } from './mem.js';
 
 // migratetype_is_mergeable // include/linux/mmzone.h
@@ -23,7 +23,12 @@ export function __free_one_page(mm: MemMap, idx: number, z: number, order: numbe
     const f = flags[buddy]!;
     if ((f & (PG_BUDDY | ORDER_MASK)) !== (PG_BUDDY | order) || zoneOf[buddy] !== z) break;
     const buddyMt = pbType[buddy >>> pbo]!;
-    if (order >= pbo && buddyMt !== mt && (!migratetype_is_mergeable(mt) || !migratetype_is_mergeable(buddyMt))) break;
+    if (order >= pbo) {
+      if (mm.mergeGateFreeingOnly) {
+        // isolate-merge: the buddy's type is not looked at, CMA is not special
+        if (mt === MIGRATE_ISOLATE) break;
+      } else if (buddyMt !== mt && (!migratetype_is_mergeable(mt) || !migratetype_is_mergeable(buddyMt))) break;
+    }
     del_page_from_free_list(mm, buddy, z, order, buddyListType(f));
     // set_pageblock_migratetype on every pageblock the buddy covers (e6cf9e1c4cde, MODEL.md)
     if (buddyMt !== mt) pbType.fill(mt, buddy >>> pbo, (buddy + (1 << order)) >>> pbo);

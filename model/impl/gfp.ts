@@ -108,7 +108,19 @@ export function gfp_migratetype_bad(gfp: number): boolean {
   return (gfp & GFP_MOVABLE_MASK) === GFP_MOVABLE_MASK;
 }
 
-// current_gfp_context // include/linux/sched/mm.h: PF_MEMALLOC_PIN strips __GFP_MOVABLE
-export function current_gfp_context(gfp: number, memallocPin: boolean): number {
-  return memallocPin ? gfp & ~___GFP_MOVABLE : gfp;
+/**
+ * An internal gfp bit (never a name: parseGfp cannot produce it, alloc_pages refuses the sign bit
+ * before the scope applies): ALLOC_CMA cleared, as memalloc_nocma_save did (linux-5.10's pin scope).
+ */
+export const GFP_NOCMA_INTERNAL = 0x40000000;
+
+/** the task's allocation scope: none, PF_MEMALLOC_PIN (6.12) or PF_MEMALLOC_NOCMA (linux-5.10) */
+export const SCOPE_NONE = 0;
+export const SCOPE_PIN = 1;
+export const SCOPE_NOCMA = 2;
+
+// current_gfp_context // include/linux/sched/mm.h: PF_MEMALLOC_PIN strips __GFP_MOVABLE;
+// linux-5.10's PF_MEMALLOC_NOCMA keeps it and only clears ALLOC_CMA (gfp_to_alloc_flags_cma)
+export function current_gfp_context(gfp: number, scope: number): number {
+  return scope === SCOPE_NONE ? gfp : scope === SCOPE_PIN ? gfp & ~___GFP_MOVABLE : gfp | GFP_NOCMA_INTERNAL;
 }

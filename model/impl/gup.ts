@@ -5,7 +5,8 @@ import { FOLL_FLAGS, GFP_BITS, GFP_COMPOSITES, GUP_FAST_ALLOWED_FLAGS, INTERNAL_
 import type { GupOp, GupPage, OpResult } from '../api/index.js';
 import { growInt32, growUint8 } from './grow.js';
 import { CHAR_G, CHAR_U, CHAR_V, parseHandle } from './handles.js';
-import { NIL, ORDER_MASK, ZONE_MOVABLE } from './mem.js';
+import { SCOPE_NONE } from './gfp.js';
+import { MIGRATE_CMA, MIGRATE_ISOLATE, NIL, ORDER_MASK, ZONE_MOVABLE } from './mem.js';
 import { migrate_folio, MIGRATE_OK } from './migrate.js';
 import { folio_is_longterm_pinnable, folio_ref_sub_and_test, grab_pin, GUP_PIN_COUNTING_BIAS, unpin_refs } from './page_ref.js';
 import { err, type ImplSystem } from './system.js';
@@ -19,6 +20,8 @@ const FOLL_NOFAULT = FOLL_FLAGS.FOLL_NOFAULT;
 const FOLL_PCI_P2PDMA = FOLL_FLAGS.FOLL_PCI_P2PDMA;
 const GFP_USER = GFP_COMPOSITES.GFP_USER;
 const __GFP_HIGHMEM = GFP_BITS.__GFP_HIGHMEM;
+/** the pre-c991ffef7bce target mask (linux-5.10, tatashin-v3) */
+const GFP_USER_MOVABLE = GFP_USER | GFP_BITS.__GFP_MOVABLE | __GFP_HIGHMEM;
 
 const FOLL_BY_NAME: ReadonlyMap<string, number> = new Map(Object.entries(FOLL_FLAGS));
 
@@ -184,16 +187,28 @@ function gup_fast(sys: ImplSystem, v: number, start: number, end: number, flags:
     // try_get_folio: refuses `_refcount` < 0 and, add-unless-zero, == 0
     if (mm.refcount[head]! <= 0) break;
     // try_grab_folio_fast: FOLL_LONGTERM drops the reference again on an unpinnable folio
-    if ((flags & FOLL_LONGTERM) !== 0 && !folio_is_longterm_pinnable(mm, head, sys.ltpinNp)) break;
+    // (linux-5.7: not checked at all)
+    if ((flags & FOLL_LONGTERM) !== 0 && !sys.fastSkipsLongtermCheck && !longterm_pinnable(sys, head)) break;
     grab(sys, head, flags);
     taken.push(i, pfn, mm.next[head]!, head);
   }
   return i;
 }
 
+// folio_is_longterm_pinnable under the profile: linux-5.10 refuses only CMA and ISOLATE pageblocks
+function longterm_pinnable(sys: ImplSystem, head: number): boolean {
+  const mm = sys.mm;
+  if (sys.longtermCmaOnly) {
+    const mt = mm.pbType[head >>> mm.pageblockOrder]!;
+    return mt !== MIGRATE_CMA && mt !== MIGRATE_ISOLATE;
+  }
+  return folio_is_longterm_pinnable(mm, head, sys.ltpinNp);
+}
+
 function grab(sys: ImplSystem, head: number, flags: number): void {
   const mm = sys.mm;
-  if ((flags & FOLL_PIN) !== 0) grab_pin(mm, head, mm.flags[head]! & ORDER_MASK);
+  // linux-5.6: FOLL_PIN counted like FOLL_GET
+  if ((flags & FOLL_PIN) !== 0 && !sys.pinCountsLikeGet) grab_pin(mm, head, mm.flags[head]! & ORDER_MASK);
   else mm.refcount[head] = (mm.refcount[head]! + 1) | 0;
 }
 
@@ -235,7 +250,7 @@ function __get_user_pages(sys: ImplSystem, v: number, start: number, end: number
 function __gup_longterm_locked(sys: ImplSystem, v: number, start: number, end: number, flags: number, callStart: number): number {
   if ((flags & FOLL_LONGTERM) === 0) return __get_user_pages(sys, v, start, end, flags);
   const saved = sys.memallocPin;
-  sys.memallocPin = true; // memalloc_pin_save
+  sys.memallocPin = sys.longtermScope; // memalloc_pin_save (linux-5.10: memalloc_nocma_save)
   try {
     const first = taken.n;
     for (let pass = 0; pass < LONGTERM_MAX_PASSES; pass++) {
@@ -245,7 +260,13 @@ function __gup_longterm_locked(sys: ImplSystem, v: number, start: number, end: n
       if (nc === 0) return n;
       const last = taken.n;
       unpin_taken(sys, first);
-      if (migrate_longterm_unpinnable_folios(sys, v, nc, first, last, callStart) !== 0) return ENOMEM;
+      if (migrate_longterm_unpinnable_folios(sys, v, nc, first, last, callStart) !== 0) {
+        // linux-5.10 (B4): migrate_allow = false, the range is pinned again without migration
+        if (sys.longtermCmaOnly) return __get_user_pages(sys, v, start, end, flags);
+        return ENOMEM;
+      }
+      // tatashin-v3 (B3): pinned after one migration pass, not collected again
+      if (sys.targetMayBeMovable) return __get_user_pages(sys, v, start, end, flags);
     }
     return EAGAIN;
   } finally {
@@ -260,7 +281,7 @@ function collect_longterm_unpinnable_folios(sys: ImplSystem, first: number): num
   let last = -1;
   for (let i = first; i < taken.n; i++) {
     const head = taken.head[i]!;
-    if (head === last || folio_is_longterm_pinnable(mm, head, sys.ltpinNp)) continue;
+    if (head === last || longterm_pinnable(sys, head)) continue;
     last = head;
     if (nc === collectHead.length) {
       collectHead = growInt32(collectHead, nc);
@@ -283,15 +304,24 @@ function unpin_taken(sys: ImplSystem, first: number): void {
 function migrate_longterm_unpinnable_folios(sys: ImplSystem, v: number, nc: number, first: number, last: number, callStart: number): number {
   const mm = sys.mm;
   const mems = sys.tasks.mems[sys.vmas.task[v]!]!;
-  for (let c = 0; c < nc; c++) {
-    if (!sys.folios.alive(collectSerial[c]!)) continue; // freed by the unpin (a wrapped count)
-    const src = collectHead[c]!;
-    const z = mm.zoneOf[src]!;
-    const gfp = mm.zoneIdx[z] === ZONE_MOVABLE ? GFP_USER | __GFP_HIGHMEM : GFP_USER;
-    if (migrate_folio(sys, src, gfp, mm.zoneNodePos[z]!, null, mems) !== MIGRATE_OK) return ENOMEM;
-    for (let j = first; j < last; j++) if (taken.serial[j] === collectSerial[c]) migrated[taken.index[j]! - callStart] = 1;
+  // linux-5.10 and tatashin-v3: GFP_USER | __GFP_MOVABLE | __GFP_HIGHMEM; tatashin-v3's target is
+  // allocated outside the scope's stripping (5.10's nocma scope still applies)
+  const movableTarget = sys.longtermCmaOnly || sys.targetMayBeMovable;
+  const scope = sys.memallocPin;
+  if (sys.targetMayBeMovable) sys.memallocPin = SCOPE_NONE;
+  try {
+    for (let c = 0; c < nc; c++) {
+      if (!sys.folios.alive(collectSerial[c]!)) continue; // freed by the unpin (a wrapped count)
+      const src = collectHead[c]!;
+      const z = mm.zoneOf[src]!;
+      const gfp = movableTarget ? GFP_USER_MOVABLE : mm.zoneIdx[z] === ZONE_MOVABLE ? GFP_USER | __GFP_HIGHMEM : GFP_USER;
+      if (migrate_folio(sys, src, gfp, mm.zoneNodePos[z]!, null, mems) !== MIGRATE_OK) return ENOMEM;
+      for (let j = first; j < last; j++) if (taken.serial[j] === collectSerial[c]) migrated[taken.index[j]! - callStart] = 1;
+    }
+    return 0;
+  } finally {
+    sys.memallocPin = scope;
   }
-  return 0;
 }
 
 /** drop what one GUP page took: a pin (bias or `_pincount`) or a FOLL_GET reference */
@@ -300,7 +330,7 @@ function release_page(sys: ImplSystem, serial: number, pin: boolean): void {
   if (!folios.alive(serial)) return;
   const idx = folios.headOf(serial);
   const mm = sys.mm;
-  const refs = pin ? unpin_refs(mm, idx, mm.flags[idx]! & ORDER_MASK) : 1;
+  const refs = pin && !sys.pinCountsLikeGet ? unpin_refs(mm, idx, mm.flags[idx]! & ORDER_MASK) : 1;
   if (folio_ref_sub_and_test(mm, idx, refs)) sys.freeFolio(serial, idx);
 }
 
@@ -325,6 +355,8 @@ export function put_gup(sys: ImplSystem, handle: string, pin: boolean): OpResult
   const ps = h.poolSerial;
   const mm = sys.mm;
   const folios = sys.folios;
+  // linux-5.6: an unpin drops 1 like put_page, `_pincount` untouched
+  if (sys.pinCountsLikeGet) pin = false;
   for (let i = off; i < off + len; ) {
     const serial = ps[i]!;
     let k = 1;

@@ -40,7 +40,9 @@ export function offline_pages(sys: ImplSystem, op: OfflinePagesOp): OpResult {
     }
     isolate_pageblock(mm, pb);
   }
-  // do_migrate_range: every allocated folio of the range once, ascending pfn
+  // do_migrate_range: every allocated folio of the range once, ascending pfn; a target this loop
+  // placed inside the range (isolate-merge can put one there) is not visited again
+  const born = sys.folios.uCount;
   let left = false;
   const nodemask = new NodeMask(sys.nrNodes);
   let idx = covering_block(mm, start, -1, true);
@@ -50,7 +52,7 @@ export function offline_pages(sys: ImplSystem, op: OfflinePagesOp): OpResult {
     if (isFolioHead(f)) {
       const order = f & ORDER_MASK;
       if ((f & PG_ANON) === 0) left = true;
-      else {
+      else if (-mm.next[idx]! <= born) {
         const fz = mm.zoneOf[idx]!;
         const pos = mm.zoneNodePos[fz]!;
         nodemask.clear();
@@ -73,6 +75,14 @@ export function offline_pages(sys: ImplSystem, op: OfflinePagesOp): OpResult {
     const f = mm.flags[i]!;
     if (isBuddyHead(f)) {
       del_page_from_free_list(mm, i, z, f & ORDER_MASK, buddyListType(f));
+      i += 1 << (f & ORDER_MASK);
+    } else i++;
+  }
+  // a folio stranded in the range (a migration target isolate-merge placed there) keeps its zone
+  for (let i = start; i < end; ) {
+    const f = mm.flags[i]!;
+    if (isFolioHead(f)) {
+      (mm.stranded ??= new Map()).set(i, z);
       i += 1 << (f & ORDER_MASK);
     } else i++;
   }

@@ -95,6 +95,10 @@ export class MemMap {
   readonly noZone: number;
   /** per pageblock: enum migratetype, PB_OFFLINE */
   pbType: Uint8Array;
+  /** isolate-merge (3c605096d315): at order >= pageblockOrder only an ISOLATE freeing block stops merging */
+  mergeGateFreeingOnly = false;
+  /** zone of each folio left allocated in memory offline_pages took (isolate-merge only), by head index */
+  stranded: Map<number, number> | null = null;
 
   // zone table by slot
   readonly nrZones: number;
@@ -245,6 +249,7 @@ export class MemMap {
         if (this.freeHead[i] !== NIL) this.freeHead[i] = this.freeHead[i]! + shift;
         if (this.freeTail[i] !== NIL) this.freeTail[i] = this.freeTail[i]! + shift;
       }
+      if (this.stranded !== null) this.stranded = new Map([...this.stranded].map(([idx, z]) => [idx + shift, z]));
     }
     this.next = next;
     this.prev = prev;

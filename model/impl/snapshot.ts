@@ -44,7 +44,9 @@ function zoneSnapshots(mm: MemMap): ZoneSnapshot[] {
       const byOrder: number[][] = [];
       for (let o = 0; o < mm.nOrders; o++) {
         const pfns: number[] = [];
-        for (let idx = mm.freeHead[mm.listIndex(z, o, mt)]!; idx !== NIL; idx = mm.next[idx]!) pfns.push(mm.base + idx);
+        // bounded: a state isolate-merge corrupted (a page freed twice) may link a list into a cycle
+        let guard = mm.span >>> o;
+        for (let idx = mm.freeHead[mm.listIndex(z, o, mt)]!; idx !== NIL && guard-- > 0; idx = mm.next[idx]!) pfns.push(mm.base + idx);
         byOrder.push(pfns);
       }
       freeLists.push(byOrder);
@@ -124,7 +126,8 @@ function folioSnapshots(mm: MemMap): FolioSnapshot[] {
     const f = flags[idx]!;
     if (isFolioHead(f)) {
       const order = f & ORDER_MASK;
-      const z = mm.zoneOf[idx]!;
+      let z = mm.zoneOf[idx]!;
+      if (z === mm.noZone) z = mm.stranded?.get(idx) ?? z;
       out.push({
         pfn: mm.base + idx,
         order,
@@ -136,7 +139,7 @@ function folioSnapshots(mm: MemMap): FolioSnapshot[] {
       });
       idx += 1 << order;
     } else if (isBuddyHead(f)) idx += 1 << (f & ORDER_MASK);
-    else if (mm.zoneOf[idx] === mm.noZone) idx += step;
+    else if (mm.zoneOf[idx] === mm.noZone && mm.stranded === null) idx += step;
     else idx++;
   }
   return out;

@@ -22,7 +22,7 @@ import type {
 import { get_page_from_freelist } from './alloc.js';
 import { cma_alloc, cma_release, CmaTable } from './cma.js';
 import { FolioTable } from './folios.js';
-import { current_gfp_context, gfp_migratetype_bad, gfp_zone_bad, parseGfp } from './gfp.js';
+import { current_gfp_context, gfp_migratetype_bad, gfp_zone_bad, parseGfp, SCOPE_NOCMA, SCOPE_NONE, SCOPE_PIN } from './gfp.js';
 import { gup, put_gup } from './gup.js';
 import { CHAR_G, CHAR_K, CHAR_V, HandleTable, parseHandle } from './handles.js';
 import { freeAllZoneRanges } from './free.js';
@@ -77,8 +77,19 @@ export class ImplSystem implements MmSystem, NodeWorld {
    * profile without private nodes, __GFP_PRIVATE (its names do not exist there)
    */
   private readonly gfpBad: number;
-  /** PF_MEMALLOC_PIN of the current task (set inside FOLL_LONGTERM) */
-  memallocPin = false;
+  /** the current task's allocation scope (gfp.ts SCOPE_*): PF_MEMALLOC_PIN inside FOLL_LONGTERM */
+  memallocPin = SCOPE_NONE;
+  /** the scope FOLL_LONGTERM sets: SCOPE_PIN, or linux-5.10's SCOPE_NOCMA */
+  readonly longtermScope: number;
+  // the profile's historical switches (HistoricalRules), read once here
+  /** linux-5.6: FOLL_PIN grabs and drops 1 like FOLL_GET */
+  readonly pinCountsLikeGet: boolean;
+  /** linux-5.7: GUP-fast skips folio_is_longterm_pinnable */
+  readonly fastSkipsLongtermCheck: boolean;
+  /** linux-5.10: CMA-only pinnability, nocma scope, movable targets, pin in place after a failure */
+  readonly longtermCmaOnly: boolean;
+  /** tatashin-v3: movable targets outside the scope, one migration pass */
+  readonly targetMayBeMovable: boolean;
   private readonly nodemask: NodeMask;
   /** policy_node / policy_nodemask output: the nodemask of the last user allocation, or null */
   polMask: NodeMask | null = null;
@@ -90,11 +101,18 @@ export class ImplSystem implements MmSystem, NodeWorld {
     this.np = new NodePrivateTable(config, profile);
     this.ltpinNp = profile.privateNodes?.pinnable === 'flag' && this.np.any ? this.np : null;
     this.gfpBad = profile.privateNodes === null ? 0x80000000 | __GFP_PRIVATE : 0x80000000;
+    const hist = profile.historicalRules;
+    this.pinCountsLikeGet = hist.pinCountsLikeGet;
+    this.fastSkipsLongtermCheck = hist.fastSkipsLongtermCheck;
+    this.longtermCmaOnly = hist.longtermCmaOnly;
+    this.targetMayBeMovable = hist.targetMayBeMovable;
+    this.longtermScope = hist.longtermCmaOnly ? SCOPE_NOCMA : SCOPE_PIN;
     this.zonelists = new Zonelists(config, this.mm, profile, this.np);
     this.nrNodes = config.nodes.length;
     this.tasks = new TaskTable(config, this.zonelists.nodePos);
     this.nodemask = new NodeMask(config.nodes.length);
     this.cma = new CmaTable(config);
+    this.mm.mergeGateFreeingOnly = hist.mergeGateFreeingOnly;
     freeAllZoneRanges(this.mm);
   }
 

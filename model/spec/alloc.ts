@@ -1,7 +1,7 @@
 // The allocation entry point: __alloc_pages_noprof, prepare_alloc_pages and get_page_from_freelist
 // (mm/page_alloc.c), without watermarks, reclaim, OOM or pcp lists (docs/MODEL.md "Allocation").
 import { ZONE_NAMES, type Migratetype } from '../api/index.js';
-import { current_gfp_context, gfp_migratetype, gfp_zone } from './gfp.js';
+import { current_alloc_flags_cma, current_gfp_context, gfp_migratetype, gfp_zone } from './gfp.js';
 import { emit, type Machine, type Node, type Task, type Zone } from './machine.js';
 import { numa_zone_alloc_allowed, zone_has_suitable_block } from './private.js';
 import { __rmqueue } from './rmqueue.js';
@@ -68,6 +68,11 @@ export function get_page_from_freelist(
 /**
  * __alloc_pages_noprof (mm/page_alloc.c): apply the task's context, then walk the zonelist once.
  * The caller has already rejected bad masks and orders. undefined means -ENOMEM.
+ *
+ * linux-5.10 (`longtermCmaOnly`): the pin scope is memalloc_nocma, so the mask keeps __GFP_MOVABLE
+ * and only ALLOC_CMA is cleared (current_alloc_flags; fixed by 8e3560d963d2, 5.13).
+ * `applyContext` false: the task's context is not applied at all (tatashin-v3's long-term
+ * migration target, gup.ts longtermMigrationTarget).
  */
 export function __alloc_pages(
   machine: Machine,
@@ -76,9 +81,12 @@ export function __alloc_pages(
   order: number,
   preferred: Node,
   nodemask: ReadonlySet<number> | undefined,
+  applyContext = true,
 ): Allocated | undefined {
-  gfp = current_gfp_context(task, gfp);
-  const ac = prepare_alloc_pages(gfp, preferred, nodemask);
+  const nocma = machine.profile.historicalRules.longtermCmaOnly;
+  if (applyContext) gfp = current_gfp_context(task, gfp, nocma);
+  let ac = prepare_alloc_pages(gfp, preferred, nodemask);
+  if (applyContext) ac = { ...ac, alloc_cma: current_alloc_flags_cma(task, ac.alloc_cma, nocma) };
   const page = get_page_from_freelist(machine, task, gfp, order, ac);
   if (page !== undefined && page.zone.nid !== preferred.nid) emit(machine, { kind: 'remote-node' });
   return page;

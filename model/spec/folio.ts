@@ -27,6 +27,11 @@ export interface Folio {
   readonly holders: Holder[];
   /** ghost state: the allocation that put the folio where it is (FolioHolders.placement) */
   readonly placement: Placement;
+  /**
+   * The profile's pin counting, fixed when the folio is created (prep_new_page): linux-5.6
+   * (`pinCountsLikeGet`, eddb1c228f79) counts a FOLL_PIN like a FOLL_GET. Absent: the 6.12 rule.
+   */
+  readonly pinCountsLikeGet?: boolean;
 }
 
 /**
@@ -53,9 +58,10 @@ export function folio_test_large(folio: { readonly order: number }): boolean {
 
 /**
  * How many `_refcount` units a holder contributes. A pin needs the folio's size: a small folio
- * carries GUP_PIN_COUNTING_BIAS per pin, a large one 1 (plus `_pincount`).
+ * carries GUP_PIN_COUNTING_BIAS per pin, a large one 1 (plus `_pincount`). `pinLikeGet` (linux-5.6,
+ * eddb1c228f79, before 3faa52c03f44 "mm/gup: track FOLL_PIN pages"): a pin is +1 on any folio.
  */
-export function holderRefs(holder: Holder, large = false): number {
+export function holderRefs(holder: Holder, large = false, pinLikeGet = false): number {
   switch (holder.kind) {
     case 'alloc':
     case 'map':
@@ -64,7 +70,7 @@ export function holderRefs(holder: Holder, large = false): number {
     case 'get':
       return holder.times;
     case 'pin':
-      return large ? 1 : GUP_PIN_COUNTING_BIAS;
+      return large || pinLikeGet ? 1 : GUP_PIN_COUNTING_BIAS;
   }
 }
 
@@ -82,7 +88,13 @@ export function crossesInt32(a: number, b: number): boolean {
 /** folio_ref_count (include/linux/page_ref.h), derived: the holders' sum, wrapped to signed 32 bits. */
 export function folio_ref_count(folio: Folio): number {
   const large = folio_test_large(folio);
-  return folio.holders.reduce((sum, h) => addInt32(sum, holderRefs(h, large)), 0);
+  const likeGet = folio.pinCountsLikeGet === true;
+  return folio.holders.reduce((sum, h) => addInt32(sum, holderRefs(h, large, likeGet)), 0);
+}
+
+/** The `_refcount` units `holder` contributes to `folio` (its size and its profile's pin counting). */
+export function folioHolderRefs(folio: Folio, holder: Holder): number {
+  return holderRefs(holder, folio_test_large(folio), folio.pinCountsLikeGet === true);
 }
 
 /** Pinned pages of the folio (FOLL_PIN holders). */
@@ -90,8 +102,12 @@ export function folioPins(folio: Folio): number {
   return folio.holders.filter((h) => h.kind === 'pin').length;
 }
 
-/** `_pincount` of a large folio, derived from its pin holders; 0 for small folios. */
+/**
+ * `_pincount` of a large folio, derived from its pin holders; 0 for small folios, and 0 on every
+ * folio under linux-5.6 (`pinCountsLikeGet`: FOLL_PIN never touched a pin counter, eddb1c228f79).
+ */
 export function folioPincount(folio: Folio): number {
+  if (folio.pinCountsLikeGet === true) return 0;
   return folio_test_large(folio) ? folioPins(folio) : 0;
 }
 

@@ -40,6 +40,19 @@ function setBlockMigratetype(machine: Machine, pfn: number, order: number, mt: M
 }
 
 /**
+ * The mergeability gate of __free_one_page at order >= pageblockOrder: CMA, ISOLATE and HIGHATOMIC
+ * blocks never merge with other types (d9dddbf55667, 1dd214b8f21c).
+ *
+ * isolate-merge (`mergeGateFreeingOnly`): 3c605096d315 "mm/page_alloc: restrict max order of
+ * merging on isolated pageblock" looked only at the freeing block: merging stops iff its own type
+ * is MIGRATE_ISOLATE, whatever the buddy's type, and CMA is not special (fixed by d9dddbf55667).
+ */
+export function mergeGateStops(machine: Machine, mt: Migratetype, buddyMt: Migratetype): boolean {
+  if (machine.profile.historicalRules.mergeGateFreeingOnly) return mt === 'MIGRATE_ISOLATE';
+  return mt !== buddyMt && (!migratetype_is_mergeable(mt) || !migratetype_is_mergeable(buddyMt));
+}
+
+/**
  * __free_one_page (mm/page_alloc.c): merge with free buddies as far as allowed, then put the block
  * at the head of free_list[order][mt] (the tail with FPI_TO_TAIL). `mt` is the current pageblock
  * type at `pfn`.
@@ -63,8 +76,7 @@ export function __free_one_page(
     let buddyMt = mt;
     if (order >= machine.pageblockOrder) {
       buddyMt = get_pfnblock_migratetype(machine, buddyPfn);
-      // CMA, ISOLATE and HIGHATOMIC blocks never merge with other types (d9dddbf55667, 1dd214b8f21c).
-      if (mt !== buddyMt && (!migratetype_is_mergeable(mt) || !migratetype_is_mergeable(buddyMt))) {
+      if (mergeGateStops(machine, mt, buddyMt)) {
         emit(machine, { kind: 'merge-gate-stop' });
         break;
       }

@@ -73,10 +73,25 @@ export function gfpMobilityIsBad(gfp: number): boolean {
   return (gfp & both) === both;
 }
 
-/** current_gfp_context (include/linux/sched/mm.h): a pin scope (PF_MEMALLOC_PIN) strips __GFP_MOVABLE. */
-export function current_gfp_context(task: Task, gfp: number): number {
-  if (task.flags.has('PF_MEMALLOC_PIN')) return gfp & ~GFP_BITS.__GFP_MOVABLE;
+/**
+ * current_gfp_context (include/linux/sched/mm.h): a pin scope (PF_MEMALLOC_PIN) strips __GFP_MOVABLE.
+ * `nocma` (linux-5.10, `longtermCmaOnly`): the scope is 5.10's memalloc_nocma (PF_MEMALLOC_NOCMA),
+ * which leaves the mask alone; it only clears ALLOC_CMA (current_alloc_flags). 8e3560d963d2 "honor
+ * PF_MEMALLOC_PIN for all movable pages" (5.13) made the scope strip __GFP_MOVABLE.
+ */
+export function current_gfp_context(task: Task, gfp: number, nocma = false): number {
+  if (task.flags.has('PF_MEMALLOC_PIN') && !nocma) return gfp & ~GFP_BITS.__GFP_MOVABLE;
   return gfp;
+}
+
+/**
+ * current_alloc_flags (mm/page_alloc.c, 5.10): whether ALLOC_CMA survives the task's context. Only
+ * under `nocma` (linux-5.10) does the scope clear it; in 6.12 the stripped mask already keeps an
+ * allocation out of CMA (gfp_to_alloc_flags_cma).
+ */
+export function current_alloc_flags_cma(task: Task, allocCma: boolean, nocma = false): boolean {
+  if (nocma && task.flags.has('PF_MEMALLOC_PIN')) return false;
+  return allocCma;
 }
 
 /** gfp_zonelist (include/linux/gfp.h): __GFP_THISNODE uses the node's own zones only. */

@@ -18,7 +18,7 @@ import {
 import { folio_ref_count, folio_test_large, folioMapped, type Folio, type Holder } from './folio.js';
 import { killHandle, nameHandle, setLive, type GupPageRef, type HandleRecord, type HandleTable } from './handles.js';
 import { emit, get_pfnblock_migratetype, type Machine } from './machine.js';
-import { migrate_folio } from './migrate.js';
+import { migrate_folio, type MigrationTarget } from './migrate.js';
 import { folio_is_private_node, node_private_allows_longterm_pin } from './private.js';
 import { addHolder, dropHolder } from './pageref.js';
 import { do_anonymous_page, inVma, vmaPagePfn, type Vma } from './vma.js';
@@ -62,6 +62,9 @@ export function is_valid_gup_args(callerFlags: number, toSet: number): number | 
  * After the CMA/ISOLATE test, a folio on a private node under a `pinnable: 'flag'` profile is
  * pinnable iff the node has NP_OPS_LONGTERM_PIN, whatever its zone (RFC v4 patch 20): `private`.
  * Under `pinnable: 'zone'` (and for normal nodes) ZONE_MOVABLE decides.
+ *
+ * linux-5.10 (`longtermCmaOnly`): only the CMA/ISOLATE test, 5.10's is_migrate_cma_page in
+ * check_and_migrate_cma_pages; ZONE_MOVABLE became unpinnable with 8e3560d963d2 (5.13).
  */
 export function longtermUnpinnableWhy(
   machine: Machine,
@@ -69,6 +72,7 @@ export function longtermUnpinnableWhy(
 ): 'ZONE_MOVABLE' | 'MIGRATE_CMA' | 'MIGRATE_ISOLATE' | 'private' | undefined {
   const mt = get_pfnblock_migratetype(machine, folio.pfn);
   if (mt === 'MIGRATE_CMA' || mt === 'MIGRATE_ISOLATE') return mt;
+  if (machine.profile.historicalRules.longtermCmaOnly) return undefined;
   if (machine.profile.privateNodes?.pinnable === 'flag' && folio_is_private_node(machine, folio)) {
     return node_private_allows_longterm_pin(machine, folio.zone.nid) ? undefined : 'private';
   }
@@ -162,9 +166,36 @@ export function collect_longterm_unpinnable_folios(machine: Machine, taken: read
 }
 
 /**
+ * The migration target of a long-term pin for `folio`: GFP_USER, +__GFP_HIGHMEM from ZONE_MOVABLE,
+ * the source's node, the VMA task's context (the pin scope) and cpuset.
+ *
+ * linux-5.10 (`longtermCmaOnly`): check_and_migrate_cma_pages' mtc is GFP_USER | __GFP_MOVABLE
+ * (| __GFP_HIGHMEM, docs/MODEL.md), allocated in the memalloc_nocma scope, which keeps
+ * __GFP_MOVABLE and clears ALLOC_CMA: the target may be in ZONE_MOVABLE, never in CMA.
+ * tatashin-v3 (`targetMayBeMovable`): the same mask, and the pin scope did not reach the target
+ * allocation, so nothing is stripped: ZONE_MOVABLE or CMA (fixed in v4 by c991ffef7bce "mm/gup:
+ * don't pin migrated cma pages in movable zone").
+ */
+function longtermMigrationTarget(machine: Machine, vma: Vma, folio: Folio): MigrationTarget {
+  const rules = machine.profile.historicalRules;
+  const node = machine.nodes.find((n) => n.nid === folio.zone.nid)!;
+  if (rules.longtermCmaOnly || rules.targetMayBeMovable) {
+    return {
+      task: vma.task,
+      gfp: GFP_COMPOSITES.GFP_USER | GFP_BITS.__GFP_MOVABLE | GFP_BITS.__GFP_HIGHMEM,
+      preferred: node,
+      nodemask: undefined,
+      withoutTaskContext: rules.targetMayBeMovable,
+    };
+  }
+  const highmem = folio.zone.name === 'ZONE_MOVABLE' ? GFP_BITS.__GFP_HIGHMEM : 0;
+  return { task: vma.task, gfp: GFP_COMPOSITES.GFP_USER | highmem, preferred: node, nodemask: undefined };
+}
+
+/**
  * check_and_migrate_movable_pages (mm/gup.c): none unpinnable → 0; else unpin the pass and migrate
- * each collected folio (GFP_USER, +__GFP_HIGHMEM from ZONE_MOVABLE, the source's node, the VMA
- * task's context and cpuset): -EAGAIN when all moved, -ENOMEM at the first failure.
+ * each collected folio (longtermMigrationTarget): -EAGAIN when all moved, -ENOMEM at the first
+ * failure.
  */
 export function check_and_migrate_movable_pages(
   machine: Machine,
@@ -177,14 +208,7 @@ export function check_and_migrate_movable_pages(
   releaseTaken(machine, taken);
   for (const folio of collected) {
     if (machine.folios.get(folio.pfn) !== folio) continue; // freed by the unpin (a wrapped count)
-    const node = machine.nodes.find((n) => n.nid === folio.zone.nid)!;
-    const highmem = folio.zone.name === 'ZONE_MOVABLE' ? GFP_BITS.__GFP_HIGHMEM : 0;
-    const outcome = migrate_folio(machine, folio, 'longterm', () => ({
-      task: vma.task,
-      gfp: GFP_COMPOSITES.GFP_USER | highmem,
-      preferred: node,
-      nodemask: undefined,
-    }));
+    const outcome = migrate_folio(machine, folio, 'longterm', () => longtermMigrationTarget(machine, vma, folio));
     if (!outcome.ok) return '-ENOMEM';
     for (const t of taken) if (t.folio === folio) migrated.add(t.index);
   }
@@ -195,6 +219,11 @@ export function check_and_migrate_movable_pages(
  * __gup_longterm_locked (mm/gup.c): without FOLL_LONGTERM one walk. With it, inside a pin scope
  * (memalloc_pin_save), walk, migrate what may not be pinned, and walk again, for at most
  * LONGTERM_MAX_PASSES passes that migrated something (then -EAGAIN, nothing pinned).
+ *
+ * linux-5.10 (`longtermCmaOnly`, B4): a failed migration sets `migrate_allow = false` and the range
+ * is walked once more and returned without collecting (fixed by f0f4463837da "mm/gup: return an
+ * error on migration failure", 5.13). tatashin-v3 (`targetMayBeMovable`, B3): after one pass that
+ * migrated, the range is walked once more and returned without collecting (c991ffef7bce in v4).
  */
 export function __gup_longterm_locked(
   machine: Machine,
@@ -209,12 +238,20 @@ export function __gup_longterm_locked(
   const task = vma.task;
   const saved = task.flags.has('PF_MEMALLOC_PIN');
   task.flags.add('PF_MEMALLOC_PIN');
+  const rules = machine.profile.historicalRules;
+  let migrateAllow = true;
   try {
     for (let pass = 1; ; pass++) {
       const walk = __get_user_pages(machine, vma, start, nr, flags, handle);
       if (walk.taken.length === 0) return walk;
+      if (!migrateAllow) return walk; // linux-5.10 after a failed migration: pinned in place
+      if (rules.targetMayBeMovable && pass > 1) return walk; // tatashin-v3: no second collection
       const rc = check_and_migrate_movable_pages(machine, vma, walk.taken, migrated);
       if (rc === 0) return walk;
+      if (rc === '-ENOMEM' && rules.longtermCmaOnly) {
+        migrateAllow = false;
+        continue;
+      }
       if (rc === '-ENOMEM') {
         emit(machine, { kind: 'longterm-failed', ret: '-ENOMEM' });
         return { taken: [], err: '-ENOMEM' };
@@ -241,7 +278,10 @@ export function gup_fast(machine: Machine, vma: Vma, start: number, nr: number, 
     const folio = vma.ptes[i];
     if (folio === null || folio === undefined) break;
     if (folio_ref_count(folio) <= 0) break;
-    if ((flags & F.FOLL_LONGTERM) !== 0 && !folio_is_longterm_pinnable(machine, folio)) break;
+    // linux-5.7 (`fastSkipsLongtermCheck`): no pinnability test here, the folio is pinned in place
+    // (fixed by Pingfan Liu's "mm/gup: fix omission of check on FOLL_LONGTERM in gup fast path", B2).
+    const check = !machine.profile.historicalRules.fastSkipsLongtermCheck;
+    if (check && (flags & F.FOLL_LONGTERM) !== 0 && !folio_is_longterm_pinnable(machine, folio)) break;
     const holder = grabHolder(flags, handle, i);
     addHolder(machine, folio, holder);
     if (holder.kind === 'pin') emit(machine, { kind: 'pin', large: folio_test_large(folio) });

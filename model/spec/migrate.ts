@@ -17,6 +17,11 @@ export interface MigrationTarget {
   readonly nodemask: ReadonlySet<number> | undefined;
   /** the placement ghost's path for the target (default: the migration reason) */
   readonly path?: PlacementPath;
+  /**
+   * true: allocate with `gfp` as given, without the task's context (current_gfp_context). Only
+   * tatashin-v3's long-term target (`targetMayBeMovable`): its __GFP_MOVABLE escaped the pin scope.
+   */
+  readonly withoutTaskContext?: boolean;
 }
 
 /** A task for kernel-context allocations (offline, cma): no pin scope, every node allowed. */
@@ -33,7 +38,7 @@ export function kernelContext(machine: Machine): Task {
 
 /** alloc_migration_target (mm/migrate.c): a same-order folio from the target's zonelist walk. */
 export function alloc_migration_target(machine: Machine, source: Folio, mtc: MigrationTarget): Allocated | undefined {
-  return __alloc_pages(machine, mtc.task, mtc.gfp, source.order, mtc.preferred, mtc.nodemask);
+  return __alloc_pages(machine, mtc.task, mtc.gfp, source.order, mtc.preferred, mtc.nodemask, mtc.withoutTaskContext !== true);
 }
 
 /**

@@ -1,5 +1,5 @@
 // Taking and dropping folio references (include/linux/page_ref.h, mm/swap.c), with exact holders.
-import { crossesInt32, folio_ref_count, folio_test_large, holderRefs, type Folio, type Holder, type Placement, type PlacementPath } from './folio.js';
+import { crossesInt32, folio_ref_count, folioHolderRefs, type Folio, type Holder, type Placement, type PlacementPath } from './folio.js';
 import { free_one_page } from './free.js';
 import { handleNamesFolio, killHandle } from './handles.js';
 import { emit, type Machine, type Zone } from './machine.js';
@@ -18,7 +18,9 @@ export function prep_new_page(
   holders: Holder[],
   placement: Placement,
 ): Folio {
-  const folio: Folio = { pfn, order, zone, user, holders, placement };
+  // linux-5.6 (eddb1c228f79): FOLL_PIN counted like FOLL_GET; the folio derives its counters so.
+  const likeGet = machine.profile.historicalRules.pinCountsLikeGet ? { pinCountsLikeGet: true } : {};
+  const folio: Folio = { pfn, order, zone, user, holders, placement, ...likeGet };
   machine.folios.set(pfn, folio);
   if (node_is_private(machine, zone.nid)) emit(machine, { kind: 'private-placement', path: placementEventPath(placement.path) });
   return folio;
@@ -31,7 +33,7 @@ function placementEventPath(path: PlacementPath): 'alloc_pages' | 'fault' | 'mig
 
 /** page_ref_add (include/linux/page_ref.h): no overflow check; a wrap is only reported. */
 export function addHolder(machine: Machine, folio: Folio, holder: Holder): void {
-  if (crossesInt32(folio_ref_count(folio), holderRefs(holder, folio_test_large(folio)))) emit(machine, { kind: 'refcount-wrap' });
+  if (crossesInt32(folio_ref_count(folio), folioHolderRefs(folio, holder))) emit(machine, { kind: 'refcount-wrap' });
   folio.holders.push(holder);
 }
 
@@ -40,7 +42,7 @@ export function addHolder(machine: Machine, folio: Folio, holder: Holder): void 
  * when this leaves `_refcount` at exactly 0; returns whether it was.
  */
 export function dropHolder(machine: Machine, folio: Folio, holder: Holder): boolean {
-  if (crossesInt32(folio_ref_count(folio), -holderRefs(holder, folio_test_large(folio)))) emit(machine, { kind: 'refcount-wrap' });
+  if (crossesInt32(folio_ref_count(folio), -folioHolderRefs(folio, holder))) emit(machine, { kind: 'refcount-wrap' });
   folio.holders.splice(folio.holders.indexOf(holder), 1);
   if (folio_ref_count(folio) !== 0) return false;
   __folio_put(machine, folio);

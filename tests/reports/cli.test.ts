@@ -101,7 +101,7 @@ describe('in process', () => {
     expect((await inProcess(['mmap'])).err).toEqual(["mmcheck: unknown command 'mmap' (commands: run, replay, fuzz, matrix, help)"]);
     expect((await inProcess(['run', 'x.json', '--fast'])).err).toEqual(["mmcheck: unknown flag '--fast' for run (flags: --impl, --profile, --json)"]);
     expect((await inProcess(['run', 'x.json', '--impl', 'kernel'])).err).toEqual(["mmcheck: --impl: expected one of both, spec, impl, got 'kernel'"]);
-    expect((await inProcess(['run', 'x.json', '--profile=linux-2.6'])).err).toEqual(["mmcheck: --profile: unknown profile 'linux-2.6' (known: linux-6.12, private-nodes-v4, private-nodes-v3, private-nodes-zone-pin)"]);
+    expect((await inProcess(['run', 'x.json', '--profile=linux-2.6'])).err).toEqual(["mmcheck: --profile: unknown profile 'linux-2.6' (known: linux-6.12, private-nodes-v4, private-nodes-v3, private-nodes-zone-pin, linux-5.6, linux-5.7, linux-5.10, tatashin-v3, isolate-merge)"]);
     expect((await inProcess(['run'])).err).toEqual(['mmcheck: run: missing FILE']);
     expect((await inProcess(['fuzz', '--runs', '5', '--minutes', '1'])).err).toEqual(['mmcheck: fuzz: give --runs or --minutes, not both']);
     expect((await inProcess(['fuzz', '--runs', 'many'])).err).toEqual(["mmcheck: --runs: expected an integer in 1..1073741824, got 'many'"]);

@@ -19,7 +19,7 @@ import {
 } from '../../reports/cli/matrix.js';
 import type { MatrixCell, MatrixOptions, MatrixResult } from '../../properties/matrix.js';
 
-const ALL: ProfileName[] = ['linux-6.12', 'private-nodes-v4', 'private-nodes-v3', 'private-nodes-zone-pin'];
+const ALL: ProfileName[] = ['linux-6.12', 'private-nodes-v4', 'private-nodes-v3', 'private-nodes-zone-pin', 'linux-5.6', 'linux-5.7', 'linux-5.10', 'tatashin-v3', 'isolate-merge'];
 
 function io() {
   const out: string[] = [];
@@ -113,7 +113,7 @@ describe('planning', () => {
   });
   test('bad arguments are exit 2 with one message', async () => {
     const cases: [string[], string][] = [
-      [['--profiles', 'linux-5.6'], "mmcheck: --profiles: unknown profile 'linux-5.6' (known: linux-6.12, private-nodes-v4, private-nodes-v3, private-nodes-zone-pin)"],
+      [['--profiles', 'linux-2.4'], "mmcheck: --profiles: unknown profile 'linux-2.4' (known: linux-6.12, private-nodes-v4, private-nodes-v3, private-nodes-zone-pin, linux-5.6, linux-5.7, linux-5.10, tatashin-v3, isolate-merge)"],
       [['--profiles', 'linux-6.12,,private-nodes-v4'], "mmcheck: --profiles: expected a comma-separated list of profiles, got 'linux-6.12,,private-nodes-v4'"],
       [['--profiles', 'linux-6.12,linux-6.12'], 'mmcheck: --profiles: linux-6.12 given twice'],
       [['--runs', '0'], "mmcheck: --runs: expected an integer in 1..1073741824, got '0'"],

@@ -97,7 +97,7 @@ describe('document', () => {
     expect(check((d) => (d.extra = 1))).toBe("extra: unknown key 'extra' in a trace object (expected format, profile, machine, ops, meta)");
   });
   test('profile', () => {
-    expect(check((d) => (d.profile = 'linux-2.4'))).toBe("profile: unknown profile 'linux-2.4' (known: linux-6.12, private-nodes-v4, private-nodes-v3, private-nodes-zone-pin)");
+    expect(check((d) => (d.profile = 'linux-2.4'))).toBe("profile: unknown profile 'linux-2.4' (known: linux-6.12, private-nodes-v4, private-nodes-v3, private-nodes-zone-pin, linux-5.6, linux-5.7, linux-5.10, tatashin-v3, isolate-merge)");
     expect(check((d) => (d.profile = 6))).toBe('profile: expected a string, got 6');
   });
   test('machine and ops are required', () => {
@@ -466,7 +466,7 @@ describe('ops on user memory, GUP, mempolicy, hotplug and CMA', () => {
 test('--profile overrides the document profile and is checked', () => {
   const r = validateTrace(base(), { profile: 'nope' as never });
   expect(r.ok || `${r.path}: ${r.message}`).toBe(
-    "--profile: unknown profile 'nope' (known: linux-6.12, private-nodes-v4, private-nodes-v3, private-nodes-zone-pin)",
+    "--profile: unknown profile 'nope' (known: linux-6.12, private-nodes-v4, private-nodes-v3, private-nodes-zone-pin, linux-5.6, linux-5.7, linux-5.10, tatashin-v3, isolate-merge)",
   );
 });
 

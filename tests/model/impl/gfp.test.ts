@@ -3,6 +3,10 @@ import { describe, expect, test } from 'vitest';
 import { GFP_COMPOSITES, ZONE_NAMES } from '../../../model/api/index.js';
 import {
   current_gfp_context,
+  GFP_NOCMA_INTERNAL,
+  SCOPE_NOCMA,
+  SCOPE_NONE,
+  SCOPE_PIN,
   GFP_ZONE_BAD,
   GFP_ZONE_TABLE,
   gfp_migratetype,
@@ -74,9 +78,16 @@ describe('gfp helpers', () => {
 
   test('current_gfp_context strips __GFP_MOVABLE in a pin scope', () => {
     const m = GFP_COMPOSITES.GFP_HIGHUSER_MOVABLE;
-    expect(current_gfp_context(m, false)).toBe(m);
-    expect(current_gfp_context(m, true)).toBe(m & ~0x08);
-    expect(ZONE_NAMES[gfp_zone(current_gfp_context(m, true))]).toBe('ZONE_NORMAL');
+    expect(current_gfp_context(m, SCOPE_NONE)).toBe(m);
+    expect(current_gfp_context(m, SCOPE_PIN)).toBe(m & ~0x08);
+    expect(ZONE_NAMES[gfp_zone(current_gfp_context(m, SCOPE_PIN))]).toBe('ZONE_NORMAL');
+  });
+
+  test('linux-5.10 nocma scope keeps __GFP_MOVABLE and adds only the internal no-CMA bit', () => {
+    const m = GFP_COMPOSITES.GFP_HIGHUSER_MOVABLE;
+    expect(current_gfp_context(m, SCOPE_NOCMA)).toBe(m | GFP_NOCMA_INTERNAL);
+    expect(ZONE_NAMES[gfp_zone(current_gfp_context(m, SCOPE_NOCMA))]).toBe('ZONE_MOVABLE');
+    expect(gfp_migratetype(current_gfp_context(m, SCOPE_NOCMA))).toBe(1);
   });
 });
 
