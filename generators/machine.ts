@@ -149,6 +149,6 @@ export function buildMachine(p: MachineParams): MachineConfig {
 export const machineArb: fc.Arbitrary<MachineConfig> = machineParams.map(buildMachine);
 
 /** Machines for a profile: with private nodes when the profile has them. */
-export function machineArbFor(allowsPrivateNodes: boolean): fc.Arbitrary<MachineConfig> {
-  return allowsPrivateNodes ? privateMachineParams.map(buildMachine) : machineArb;
+export function machineArbFor(withPrivateNodes: boolean): fc.Arbitrary<MachineConfig> {
+  return withPrivateNodes ? privateMachineParams.map(buildMachine) : machineArb;
 }

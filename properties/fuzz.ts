@@ -64,7 +64,7 @@ export function fuzz(opts: FuzzOptions): FuzzOutcome {
   let firstFailureLength = 0;
   let firstFailureMs: number | undefined;
   const ignore = opts.ignore ?? new Set<string>();
-  const priv = PROFILES[opts.profile].allowsPrivateNodes;
+  const priv = PROFILES[opts.profile].privateNodes !== null;
   const property = fc.property(machineArbFor(priv), opSequenceArb(opts.maxOps ?? 40, priv ? PRIVATE_KIND_WEIGHTS : KIND_WEIGHTS), (machine: MachineConfig, seq: OpSequence) => {
     if (opts.shouldStop?.()) return true;
     const { run, ops, failed } = runGenerated(machine, seq, opts.profile, opts.factories, ignore);

@@ -169,10 +169,12 @@ export class Lockstep {
 /** Run a validated trace. Never throws for a model bug: exceptions become `model/exception`. */
 export function runTrace(trace: Trace, opts: RunOptions = {}): RunOutcome {
   const run = new Lockstep(trace.machine, trace.profile, opts);
+  const stops = (found: readonly Finding[]) => (opts.stopAtFirst && found.length > 0) || (opts.stopWhen !== undefined && found.some(opts.stopWhen));
+  // the initial state is checked too: a finding there needs no op at all
+  if (stops(run.violations)) return run.outcome();
   for (let i = 0; i < trace.ops.length; i++) {
     const rec = run.step(trace.ops[i] as Op, i === trace.ops.length - 1);
-    if (run.broken || (opts.stopAtFirst && run.findings > 0)) break;
-    if (opts.stopWhen && (rec.findings.some(opts.stopWhen) || (i === 0 && [...run.violations].some(opts.stopWhen)))) break;
+    if (run.broken || stops(rec.findings)) break;
   }
   return run.outcome();
 }

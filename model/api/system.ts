@@ -59,8 +59,6 @@ export interface Profile {
   readonly kernel: string;
   /** historical profiles are expected to violate invariants; current ones to hold them */
   readonly historical: boolean;
-  /** whether a machine may declare private nodes (privateNodes !== null) */
-  readonly allowsPrivateNodes: boolean;
   /** private-node behaviour, null for profiles without private nodes (their gfp tables lack __GFP_PRIVATE) */
   readonly privateNodes: PrivateNodeRules | null;
   /** historical switches (all off for current profiles) */

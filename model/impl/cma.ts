@@ -6,7 +6,7 @@ import { del_page_from_free_list } from './freelist.js';
 import { __free_one_page } from './free.js';
 import { CHAR_C, parseHandle } from './handles.js';
 import { covering_block, has_unmovable_pages, isolate_pageblock, undo_isolate_page_range } from './isolation.js';
-import { buddyListType, isBuddyHead, isFolioHead, MIGRATE_CMA, ORDER_MASK, PG_ANON, ZONE_MOVABLE } from './mem.js';
+import { buddyListType, isBuddyHead, isFolioHead, MIGRATE_CMA, ORDER_MASK, PG_ANON } from './mem.js';
 import type { MemMap } from './mem.js';
 import { migrate_folio, MIGRATE_OK } from './migrate.js';
 import { err, type ImplSystem } from './system.js';
@@ -84,10 +84,7 @@ function alloc_contig_range(sys: ImplSystem, startPfn: number, endPfn: number): 
     if (isFolioHead(f)) {
       const order = f & ORDER_MASK;
       if ((f & PG_ANON) !== 0 && -mm.next[idx]! <= born) {
-        const z = mm.zoneOf[idx]!;
-        // alloc_migration_target adds __GFP_HIGHMEM for a ZONE_MOVABLE source
-        const gfp = mm.zoneIdx[z] === ZONE_MOVABLE ? CMA_GFP | GFP_BITS.__GFP_HIGHMEM : CMA_GFP;
-        if (migrate_folio(sys, idx, gfp, mm.zoneNodePos[z]!, null, null) !== MIGRATE_OK) {
+        if (migrate_folio(sys, idx, CMA_GFP, mm.zoneNodePos[mm.zoneOf[idx]!]!, null, null) !== MIGRATE_OK) {
           undo_isolate_page_range(mm, pbA, pbB, MIGRATE_CMA);
           return false;
         }

@@ -306,16 +306,14 @@ function migrate_longterm_unpinnable_folios(sys: ImplSystem, v: number, nc: numb
   const mems = sys.tasks.mems[sys.vmas.task[v]!]!;
   // linux-5.10 and tatashin-v3: GFP_USER | __GFP_MOVABLE | __GFP_HIGHMEM; tatashin-v3's target is
   // allocated outside the scope's stripping (5.10's nocma scope still applies)
-  const movableTarget = sys.longtermCmaOnly || sys.targetMayBeMovable;
+  const gfp = sys.longtermCmaOnly || sys.targetMayBeMovable ? GFP_USER_MOVABLE : GFP_USER;
   const scope = sys.memallocPin;
   if (sys.targetMayBeMovable) sys.memallocPin = SCOPE_NONE;
   try {
     for (let c = 0; c < nc; c++) {
       if (!sys.folios.alive(collectSerial[c]!)) continue; // freed by the unpin (a wrapped count)
       const src = collectHead[c]!;
-      const z = mm.zoneOf[src]!;
-      const gfp = movableTarget ? GFP_USER_MOVABLE : mm.zoneIdx[z] === ZONE_MOVABLE ? GFP_USER | __GFP_HIGHMEM : GFP_USER;
-      if (migrate_folio(sys, src, gfp, mm.zoneNodePos[z]!, null, mems) !== MIGRATE_OK) return ENOMEM;
+      if (migrate_folio(sys, src, gfp, mm.zoneNodePos[mm.zoneOf[src]!]!, null, mems) !== MIGRATE_OK) return ENOMEM;
       for (let j = first; j < last; j++) if (taken.serial[j] === collectSerial[c]) migrated[taken.index[j]! - callStart] = 1;
     }
     return 0;

@@ -11,7 +11,6 @@ import { err, type ImplSystem } from './system.js';
 import { NodeMask, Zonelists } from './zonelist.js';
 
 const OFFLINE_GFP = GFP_COMPOSITES.GFP_USER | GFP_BITS.__GFP_MOVABLE | GFP_BITS.__GFP_RETRY_MAYFAIL;
-const __GFP_HIGHMEM = GFP_BITS.__GFP_HIGHMEM;
 
 function aligned(sys: ImplSystem, startPfn: number, pages: number): boolean {
   const pb = 2 ** sys.mm.pageblockOrder;
@@ -59,8 +58,7 @@ export function offline_pages(sys: ImplSystem, op: OfflinePagesOp): OpResult {
         // node_states[N_MEMORY]: N_MEMORY_PRIVATE nodes are not in it (RFC v4 patch 01)
         for (let p = 0; p < sys.nrNodes; p++) if (p !== pos && sys.hasMemory(p) && sys.np.isPrivate[p] !== 1) nodemask.set(p);
         if (nodemask.words.every((w) => w === 0)) nodemask.set(pos);
-        const gfp = mm.zoneIdx[fz] === ZONE_MOVABLE ? OFFLINE_GFP | __GFP_HIGHMEM : OFFLINE_GFP;
-        if (migrate_folio(sys, idx, gfp, pos, nodemask, null) !== MIGRATE_OK) left = true;
+        if (migrate_folio(sys, idx, OFFLINE_GFP, pos, nodemask, null) !== MIGRATE_OK) left = true;
       }
       idx += 1 << order;
     } else if (isBuddyHead(f)) idx += 1 << (f & ORDER_MASK);

@@ -2,9 +2,10 @@
 // its mapped pages; the target (same order) comes from the allocator with the caller's gfp, node
 // and nodemask; the mapping moves to the target (the anon rmap names the one VMA and index) and the
 // source is freed on its current pageblock type.
+import { GFP_BITS } from '../api/index.js';
 import { get_page_from_freelist } from './alloc.js';
 import { current_gfp_context } from './gfp.js';
-import { NIL, ORDER_MASK, PG_ANON } from './mem.js';
+import { NIL, ORDER_MASK, PG_ANON, ZONE_MOVABLE } from './mem.js';
 import { NP_OPS_MIGRATION } from './node_private.js';
 import { free_folio } from './page_ref.js';
 import type { ImplSystem } from './system.js';
@@ -30,7 +31,9 @@ export function migrate_folio(sys: ImplSystem, src: number, gfp: number, preferr
   const mapped = mm.prev[src]!;
   if (mapped === 0 || mm.refcount[src] !== mapped) return MIGRATE_REFS;
   const order = mm.flags[src]! & ORDER_MASK;
-  const dst = get_page_from_freelist(mm, sys.zonelists, current_gfp_context(gfp, sys.memallocPin), order, preferredPos, nodemask, mems);
+  // alloc_migration_target (mm/migrate.c): __GFP_HIGHMEM for a source in ZONE_MOVABLE
+  const target = mm.zoneIdx[mm.zoneOf[src]!] === ZONE_MOVABLE ? gfp | GFP_BITS.__GFP_HIGHMEM : gfp;
+  const dst = get_page_from_freelist(mm, sys.zonelists, current_gfp_context(target, sys.memallocPin), order, preferredPos, nodemask, mems);
   if (dst === NIL) return MIGRATE_NOMEM;
   const folios = sys.folios;
   const base = mm.base;

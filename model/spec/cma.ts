@@ -53,8 +53,8 @@ function takeFreeRange(machine: Machine, start: number, end: number): void {
 /**
  * alloc_contig_range(start, end, MIGRATE_CMA) (mm/page_alloc.c): isolate the covering pageblocks
  * (a kernel folio in them fails), migrate every user folio overlapping the window (ascending pfn,
- * GFP_USER | __GFP_MOVABLE (+ __GFP_HIGHMEM from ZONE_MOVABLE), the folio's node, no nodemask, no cpuset; the first failure fails the
- * window), take the window off the free lists and undo the isolation to MIGRATE_CMA.
+ * GFP_USER | __GFP_MOVABLE, to which alloc_migration_target adds __GFP_HIGHMEM from ZONE_MOVABLE;
+ * the folio's node, no nodemask, no cpuset; the first failure fails the window), take the window off the free lists and undo the isolation to MIGRATE_CMA.
  */
 export function alloc_contig_range(machine: Machine, start: number, end: number): 0 | '-EBUSY' {
   const pbs = pageblocksCovering(machine, start, end);
@@ -65,8 +65,7 @@ export function alloc_contig_range(machine: Machine, start: number, end: number)
   for (const folio of foliosOverlapping(machine, start, end)) {
     const outcome = migrate_folio(machine, folio, 'cma', () => ({
       task: kernelContext(machine),
-      // alloc_migration_target adds __GFP_HIGHMEM for a ZONE_MOVABLE source
-      gfp: GFP_COMPOSITES.GFP_USER | GFP_BITS.__GFP_MOVABLE | (folio.zone.name === 'ZONE_MOVABLE' ? GFP_BITS.__GFP_HIGHMEM : 0),
+      gfp: GFP_COMPOSITES.GFP_USER | GFP_BITS.__GFP_MOVABLE,
       preferred: findNode(machine, folio.zone.nid)!,
       nodemask: undefined,
     }));

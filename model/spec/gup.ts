@@ -166,8 +166,8 @@ export function collect_longterm_unpinnable_folios(machine: Machine, taken: read
 }
 
 /**
- * The migration target of a long-term pin for `folio`: GFP_USER, +__GFP_HIGHMEM from ZONE_MOVABLE,
- * the source's node, the VMA task's context (the pin scope) and cpuset.
+ * The migration target of a long-term pin for `folio`: GFP_USER (alloc_migration_target adds
+ * __GFP_HIGHMEM from ZONE_MOVABLE), the source's node, the VMA task's context (the pin scope) and cpuset.
  *
  * linux-5.10 (`longtermCmaOnly`): check_and_migrate_cma_pages' mtc is GFP_USER | __GFP_MOVABLE
  * (| __GFP_HIGHMEM, docs/MODEL.md), allocated in the memalloc_nocma scope, which keeps
@@ -188,8 +188,7 @@ function longtermMigrationTarget(machine: Machine, vma: Vma, folio: Folio): Migr
       withoutTaskContext: rules.targetMayBeMovable,
     };
   }
-  const highmem = folio.zone.name === 'ZONE_MOVABLE' ? GFP_BITS.__GFP_HIGHMEM : 0;
-  return { task: vma.task, gfp: GFP_COMPOSITES.GFP_USER | highmem, preferred: node, nodemask: undefined };
+  return { task: vma.task, gfp: GFP_COMPOSITES.GFP_USER, preferred: node, nodemask: undefined };
 }
 
 /**

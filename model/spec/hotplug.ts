@@ -53,17 +53,16 @@ export function updateZoneSpan(machine: Machine, zone: Zone): void {
 
 /**
  * do_migrate_range (mm/memory_hotplug.c): migration targets for an offline, GFP_USER |
- * __GFP_MOVABLE | __GFP_RETRY_MAYFAIL (+__GFP_HIGHMEM from ZONE_MOVABLE), preferred node the
+ * __GFP_MOVABLE | __GFP_RETRY_MAYFAIL (alloc_migration_target adds __GFP_HIGHMEM from ZONE_MOVABLE), preferred node the
  * folio's, nodemask every other N_MEMORY node (or the folio's node alone), no cpuset.
  */
 function offlineTarget(machine: Machine, folio: Folio) {
   const node = findNode(machine, folio.zone.nid)!;
   // node_states[N_MEMORY], which excludes N_MEMORY_PRIVATE nodes (RFC v4 patch 01)
   const others = memoryNodes(machine).filter((nid) => nid !== node.nid && !node_is_private(machine, nid));
-  const highmem = folio.zone.name === 'ZONE_MOVABLE' ? GFP_BITS.__GFP_HIGHMEM : 0;
   return {
     task: kernelContext(machine),
-    gfp: GFP_COMPOSITES.GFP_USER | GFP_BITS.__GFP_MOVABLE | GFP_BITS.__GFP_RETRY_MAYFAIL | highmem,
+    gfp: GFP_COMPOSITES.GFP_USER | GFP_BITS.__GFP_MOVABLE | GFP_BITS.__GFP_RETRY_MAYFAIL,
     preferred: node,
     nodemask: new Set(others.length > 0 ? others : [node.nid]),
   };

@@ -186,11 +186,9 @@ function mpol_rebind_preferred(pol: Mempolicy, mems: readonly number[]): boolean
  * mpol_rebind_nodemask (mm/mempolicy.c): remap the nodes from the old cpuset to the new one; an
  * empty result becomes the new mems. Then (RFC v4 patch 13) drop every N_MEMORY_PRIVATE node
  * without NP_OPS_MEMPOLICY, and MPOL_F_PRIVATE = the nodes still hold a private node (the result
- * may be empty). MPOL_LOCAL (and no policy) are not rebound. Returns whether the nodes changed.
+ * may be empty). For MPOL_BIND and MPOL_INTERLEAVE; returns whether the nodes changed.
  */
-export function mpol_rebind_nodemask(machine: Machine, pol: Mempolicy | null, mems: readonly number[]): boolean {
-  if (pol === null || pol.mode === 'MPOL_LOCAL' || pol.mode === 'MPOL_DEFAULT') return false;
-  if (pol.mode === 'MPOL_PREFERRED') return mpol_rebind_preferred(pol, mems);
+export function mpol_rebind_nodemask(machine: Machine, pol: Mempolicy, mems: readonly number[]): boolean {
   let tmp = nodes_remap(pol.nodes, pol.cpusetMems, mems);
   if (tmp.length === 0) tmp = [...mems];
   tmp = tmp.filter((nid) => !node_state_private(machine, nid) || node_private_has_flag(machine, nid, 'NP_OPS_MEMPOLICY'));
@@ -203,6 +201,16 @@ export function mpol_rebind_nodemask(machine: Machine, pol: Mempolicy | null, me
 }
 
 /**
+ * mpol_rebind_policy (mm/mempolicy.c): no policy and MPOL_LOCAL are not rebound; otherwise the
+ * mode's rebind (mpol_ops[mode].rebind). Returns whether the policy's nodes changed.
+ */
+export function mpol_rebind_policy(machine: Machine, pol: Mempolicy | null, mems: readonly number[]): boolean {
+  if (pol === null || pol.mode === 'MPOL_LOCAL' || pol.mode === 'MPOL_DEFAULT') return false;
+  if (pol.mode === 'MPOL_PREFERRED') return mpol_rebind_preferred(pol, mems);
+  return mpol_rebind_nodemask(machine, pol, mems);
+}
+
+/**
  * cpuset_update_task_memory_state → mpol_rebind_task and mpol_rebind_mm (kernel/cgroup/cpuset.c,
  * mm/mempolicy.c): set the task's mems and rebind its policy and the policies of its VMAs (in VMA
  * creation order). Folios do not move.
@@ -211,9 +219,9 @@ export function setCpusetMems(machine: Machine, task: Task, nodes: readonly numb
   if (nodes.length === 0 || !nodes.every((nid) => findNode(machine, nid) !== undefined)) return '-EINVAL';
   const mems = sortedUnique(nodes);
   task.mems = new Set(mems);
-  let changed = mpol_rebind_nodemask(machine, task.mempolicy, mems);
+  let changed = mpol_rebind_policy(machine, task.mempolicy, mems);
   for (const vma of machine.vmas.values()) {
-    if (vma.task === task && mpol_rebind_nodemask(machine, vma.policy, mems)) changed = true;
+    if (vma.task === task && mpol_rebind_policy(machine, vma.policy, mems)) changed = true;
   }
   if (changed) emit(machine, { kind: 'rebind' });
   return 0;

@@ -36,9 +36,14 @@ export function kernelContext(machine: Machine): Task {
   };
 }
 
-/** alloc_migration_target (mm/migrate.c): a same-order folio from the target's zonelist walk. */
+/**
+ * alloc_migration_target (mm/migrate.c): a same-order folio from the target's zonelist walk, with
+ * __GFP_HIGHMEM added for a source in ZONE_MOVABLE (or HIGHMEM, absent here) so the target may come
+ * from the same zones.
+ */
 export function alloc_migration_target(machine: Machine, source: Folio, mtc: MigrationTarget): Allocated | undefined {
-  return __alloc_pages(machine, mtc.task, mtc.gfp, source.order, mtc.preferred, mtc.nodemask, mtc.withoutTaskContext !== true);
+  const gfp = source.zone.name === 'ZONE_MOVABLE' ? mtc.gfp | GFP_BITS.__GFP_HIGHMEM : mtc.gfp;
+  return __alloc_pages(machine, mtc.task, gfp, source.order, mtc.preferred, mtc.nodemask, mtc.withoutTaskContext !== true);
 }
 
 /**

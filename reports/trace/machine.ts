@@ -133,7 +133,7 @@ function readNode(v: unknown, path: string, ctx: MachineContext, profile: Profil
   if (has(n, 'cma')) node.cma = readCma(n.cma, joinKey(path, 'cma'), nid, zones, ctx.pageblockOrder);
   if (has(n, 'private')) {
     const privPath = joinKey(path, 'private');
-    if (!profile.allowsPrivateNodes) fail(privPath, `profile ${profile.name} does not allow private nodes`);
+    if (profile.privateNodes === null) fail(privPath, `profile ${profile.name} does not allow private nodes`);
     const p = readObject(n.private, privPath, ['flags', 'callbacks'], 'a private-node object');
     const flagsPath = joinKey(privPath, 'flags');
     const flags = readNameList(required(p, privPath, 'flags'), flagsPath, NP_OPS_NAMES, 'NP_OPS flag');

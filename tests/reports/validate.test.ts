@@ -564,7 +564,7 @@ describe('private memory nodes (profiles private-nodes-*)', () => {
     const r = validateTrace(priv());
     expect(r.ok && r.trace.machine.nodes[1]?.private).toEqual({ flags: ['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY'], callbacks: ['migrate_to', 'folio_migrate'] });
   });
-  test('validateMachine with a Profile object follows allowsPrivateNodes', () => {
+  test('validateMachine with a Profile object follows its privateNodes rules', () => {
     const machine = { maxOrder: 2, pageblockOrder: 1, nodes: [{ nid: 0, zones: { ZONE_NORMAL: [0, 8] }, private: { flags: [], callbacks: [] } }] };
     expect(validateMachine(machine, 'private-nodes-v3').ok).toBe(true);
     expect(validateMachine(machine, 'linux-6.12')).toEqual({ ok: false, path: 'machine.nodes[0].private', message: 'profile linux-6.12 does not allow private nodes' });

@@ -1,6 +1,6 @@
 import { test, expect } from 'vitest';
 import type { MachineConfig } from '../../../model/api/index.js';
-import { mpol_rebind_nodemask, next_node_in, nodes_remap, type Mempolicy } from '../../../model/spec/mempolicy.js';
+import { mpol_rebind_nodemask, mpol_rebind_policy, next_node_in, nodes_remap, type Mempolicy } from '../../../model/spec/mempolicy.js';
 import { run, spec } from './helpers.js';
 
 /** nodes 0, 1, 2 with ZONE_NORMAL of 8 pages, node 3 memoryless; node 2 is nearer to node 0 than node 1. */
@@ -185,7 +185,7 @@ test('nodes_remap and mpol_rebind_nodemask', () => {
   expect(mpol_rebind_nodemask(machine, pol, [3, 4])).toBe(true);
   expect(pol).toEqual({ mode: 'MPOL_BIND', nodes: [3, 4], cpusetMems: [3, 4], private: false });
   const local: Mempolicy = { mode: 'MPOL_LOCAL', nodes: [], cpusetMems: [0], private: false };
-  expect(mpol_rebind_nodemask(machine, local, [3])).toBe(false);
+  expect(mpol_rebind_policy(machine, local, [3])).toBe(false);
   expect(local.cpusetMems).toEqual([0]);
 });
 
