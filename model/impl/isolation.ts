@@ -23,6 +23,7 @@ export function isolate_pageblock(mm: MemMap, pb: number): void {
   const z = mm.zoneOf[start]!;
   const big = covering_block(mm, start, pbo, false);
   mm.pbType[pb] = MIGRATE_ISOLATE;
+  // Stryker disable next-line ConditionalExpression: with big = -1 every read is undefined and every write to index -1 or NaN is ignored; the two counter updates (nrFree and NR_FREE_PAGES, -1 then +1) cancel
   if (big >= 0) {
     const f = mm.flags[big]!;
     const order = f & ORDER_MASK;
@@ -54,7 +55,7 @@ export function has_unmovable_pages(mm: MemMap, pb: number): boolean {
   for (let idx = start; idx < end; ) {
     const f = mm.flags[idx]!;
     if (isFolioHead(f) && (f & PG_ANON) === 0) return true;
-    idx += f !== 0 ? 1 << (f & ORDER_MASK) : 1;
+    idx += 1 << (f & ORDER_MASK); // a page with flags 0 (not a head) steps by 1 << 0
   }
   return false;
 }
@@ -74,7 +75,8 @@ export function undo_isolate_page_range(mm: MemMap, pbA: number, pbB: number, mt
       del_page_from_free_list(mm, idx, mm.zoneOf[idx]!, order, buddyListType(f));
       account_freepages(mm, mm.zoneOf[idx]!, -(1 << order), buddyListType(f));
       idx += 1 << order;
-    } else idx += f !== 0 ? 1 << (f & ORDER_MASK) : 1;
+    } else idx += 1 << (f & ORDER_MASK); // a page with flags 0 (not a head) steps by 1 << 0
   }
+  // Stryker disable next-line EqualityOperator: at i = heads.length every index is undefined/NaN: the typed-array reads give undefined and the writes are ignored
   for (let i = 0; i < heads.length; i += 2) __free_one_page(mm, heads[i]!, mm.zoneOf[heads[i]!]!, heads[i + 1]!, mt, true);
 }

@@ -45,11 +45,13 @@ export function migrate_folio(sys: ImplSystem, src: number, gfp: number, preferr
   mm.next[dst] = folios.bornUser(dst, v, index);
   mm.refcount[dst] = mapped;
   mm.prev[dst] = mapped;
+  // Stryker disable next-line ConditionalExpression: a mapped folio (mapped > 0, checked above) always has its VMA; v is 0 only for an unmapped one
   if (v !== 0) {
     // remove_migration_ptes // mm/migrate.c: every pte of the source now maps the target
     const pte = sys.vmas.pte;
     const o = sys.vmas.off[v]! + index;
     const n = 1 << order;
+    // Stryker disable next-line ConditionalExpression: a fault maps a whole folio and a VMA is a whole number of folios, so every pte of a mapped folio is present
     for (let i = 0; i < n; i++) if (pte[o + i] !== -1) pte[o + i] = base + dst + i;
   }
   folios.freed(srcId);

@@ -68,6 +68,18 @@ describe('gfp helpers', () => {
     expect(parseGfp(['toString'])).toBe(-1);
   });
 
+  test('parseGfp: a cached longer list is never served for its prefix (the cache compares lengths)', () => {
+    // the empty list (slot 0) again, now cached
+    expect(parseGfp([])).toBe(0);
+    expect(parseGfp([])).toBe(0);
+    // both lists hash to the same cache slot
+    expect(parseGfp(['GFP_DMA32', 'GFP_HIGHUSER_MOVABLE'])).toBe(0x100cce);
+    expect(parseGfp(['GFP_DMA32'])).toBe(0x4);
+    expect(parseGfp(['GFP_DMA32', 'GFP_HIGHUSER_MOVABLE'])).toBe(0x100cce);
+    expect(parseGfp(['GFP_DMA', 'GFP_KERNEL_ACCOUNT'])).toBe(0x400cc1);
+    expect(parseGfp(['GFP_DMA'])).toBe(0x1);
+  });
+
   test('gfp_migratetype', () => {
     expect(gfp_migratetype(GFP_COMPOSITES.GFP_KERNEL)).toBe(0);
     expect(gfp_migratetype(GFP_COMPOSITES.GFP_HIGHUSER_MOVABLE)).toBe(1);

@@ -1,8 +1,11 @@
 // GUP with exact values: is_valid_gup_args, -EFAULT and partial counts, the 1024 bias and
-// `_pincount`, the `<= 0` refusal, the fast-path prefix, FOLL_LONGTERM migration and its -ENOMEM.
+// `_pincount`, the `<= 0` refusal, the fast-path prefix, FOLL_LONGTERM migration and its -ENOMEM,
+// the flag-list cache, calls of more pages than the scratch arrays hold, and the unpin grouping.
 import { describe, expect, test } from 'vitest';
 import { FOLL_FLAGS } from '../../../model/api/index.js';
 import { is_valid_gup_args } from '../../../model/impl/gup.js';
+import { ImplSystem } from '../../../model/impl/index.js';
+import { PROFILES } from '../../../model/profiles.js';
 import { boot, EXAMPLE, run, zoneOf } from './helpers.js';
 import type { MachineConfig } from '../../../model/api/index.js';
 
@@ -256,5 +259,157 @@ describe('storage', () => {
     expect(snap.handles.filter((h) => h.handle.startsWith('u'))).toEqual([...live].map(([handle, pfns]) => ({ handle, pfns })));
     expect(snap.vmas.map((v) => ({ h: v.handle, ptes: v.ptes }))).toEqual(vmas.map((v) => ({ h: v.h, ptes: v.ptes })));
     expect(sys.vmas.pte.length).toBeLessThan(16384);
+  });
+});
+
+describe('the FOLL_ flag-list cache gives the flags of the list asked for', () => {
+  // get_user_pages with FOLL_NOFAULT on a page that is not present: -EFAULT; an unknown name: -EINVAL
+  const nofault = (sys: ReturnType<typeof withVma>, gup_flags: string[]) =>
+    run(sys, { op: 'get_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags });
+
+  test('a list is not confused with a longer list it is a prefix of', () => {
+    const sys = withVma(1);
+    for (let i = 0; i < 64; i++) {
+      expect(nofault(sys, ['FOLL_NOFAULT', `FOLL_PREFIX_${'X'.repeat(i)}`])).toEqual({ ret: '-EINVAL' });
+      expect(nofault(sys, ['FOLL_NOFAULT'])).toEqual({ ret: '-EFAULT' });
+    }
+  });
+
+  test('a repeated list gets its own flags back from either way of its set', () => {
+    const sys = withVma(1);
+    for (let i = 0; i < 32; i++) {
+      const valid = ['FOLL_NOFAULT', ...Array.from({ length: i + 1 }, () => 'FOLL_HWPOISON')];
+      const invalid = [...Array.from({ length: i + 1 }, () => 'FOLL_HWPOISON'), 'FOLL_REPEAT_UNKNOWN'];
+      for (let r = 0; r < 2; r++) {
+        expect(nofault(sys, valid)).toEqual({ ret: '-EFAULT' });
+        expect(nofault(sys, invalid)).toEqual({ ret: '-EINVAL' });
+      }
+    }
+    expect(sys.snapshot().handles.map((h) => h.handle)).toEqual(['v1']);
+  });
+
+  test('the cache keeps a copy: a caller that edits its array afterwards gets the flags of the edited names', () => {
+    const sys = withVma(1);
+    const names = ['FOLL_NOFAULT', 'FOLL_ANON', 'FOLL_ANON', 'FOLL_ANON', 'FOLL_ANON'];
+    expect(nofault(sys, names)).toEqual({ ret: '-EFAULT' });
+    for (let i = 0; i < 64; i++) {
+      names[1] = `FOLL_EDITED_${'X'.repeat(i)}`; // names of every length: every cache set
+      expect(nofault(sys, names)).toEqual({ ret: '-EINVAL' });
+    }
+  });
+
+  test('is_valid_gup_args refuses any negative caller value (parseFoll marks an unknown name that way)', () => {
+    expect(is_valid_gup_args(-(2 ** 31), F.FOLL_PIN)).toBe(false);
+    expect(is_valid_gup_args(-(2 ** 31), F.FOLL_GET | F.FOLL_TOUCH)).toBe(false);
+  });
+});
+
+describe('try_grab_folio refuses `_refcount == 0` on both paths', () => {
+  test('a mapped folio whose gets wrapped `_refcount` to exactly 0: fast and slow GUP are -ENOMEM', () => {
+    const sys = withVma(1);
+    run(sys, { op: 'touch', vma: 'v1', index: 0 }); // 1
+    run(sys, { op: 'get_page', vma: 'v1', index: 0, times: INT_MAX }); // INT_MIN
+    run(sys, { op: 'get_page', vma: 'v1', index: 0, times: INT_MAX }); // -1
+    run(sys, { op: 'get_page', vma: 'v1', index: 0, times: 1 }); // 0, still mapped
+    expect(run(sys, { op: 'query', vma: 'v1', index: 0 })).toMatchObject({ pfn: 32, refcount: 0, mapped: 1 });
+    for (const op of ['get_user_pages', 'get_user_pages_fast', 'pin_user_pages', 'pin_user_pages_fast']) {
+      expect(run(sys, { op, vma: 'v1', index: 0, nr: 1, gup_flags: [] } as never)).toEqual({ ret: '-ENOMEM' });
+    }
+    expect(run(sys, { op: 'query', vma: 'v1', index: 0 })).toMatchObject({ refcount: 0 });
+  });
+});
+
+describe('many pages in one call', () => {
+  test('300 pages: the scratch arrays grow; FOLL_LONGTERM collects, migrates and marks all 300', () => {
+    const config: MachineConfig = { maxOrder: 3, pageblockOrder: 2, nodes: [{ nid: 0, zones: { ZONE_NORMAL: [0, 512], ZONE_MOVABLE: [512, 512] } }], tasks: [{ tid: 1, nid: 0 }] };
+    const sys = withVma(300, 0, config);
+    const touched = run(sys, { op: 'touch', vma: 'v1', index: 0, count: 300 });
+    expect((touched.pages as { pfn: number }[]).map((p) => p.pfn)).toEqual(Array.from({ length: 300 }, (_, i) => 512 + i));
+    const got = run(sys, { op: 'get_user_pages', vma: 'v1', index: 0, nr: 300, gup_flags: [] });
+    expect(got.ret).toBe(300);
+    expect((got.pages as { index: number; pfn: number }[]).map((p) => p.pfn - p.index)).toEqual(Array(300).fill(512));
+    expect(run(sys, { op: 'put_page', ref: 'g1' })).toEqual({ ret: 0 });
+    const r = run(sys, { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 300, gup_flags: ['FOLL_LONGTERM'] });
+    expect(r.ret).toBe(300);
+    const pages = r.pages as { index: number; pfn: number; zone: string; migrated: boolean }[];
+    expect(pages.map((p) => [p.index, p.pfn, p.zone, p.migrated])).toEqual(Array.from({ length: 300 }, (_, i) => [i, i, 'ZONE_NORMAL', true]));
+    const snap = sys.snapshot();
+    expect(snap.vmas[0]!.ptes).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(snap.folios.map((f) => [f.pfn, f.refcount, f.mapped])).toEqual(Array.from({ length: 300 }, (_, i) => [i, 1025, 1]));
+  });
+});
+
+describe('FOLL_LONGTERM collection and marks', () => {
+  // node 0 is all ZONE_MOVABLE from pfn 0 (base 0), node 1 ZONE_NORMAL
+  const LOW_MOVABLE: MachineConfig = {
+    maxOrder: 3,
+    pageblockOrder: 1,
+    nodes: [{ nid: 0, zones: { ZONE_MOVABLE: [0, 16] } }, { nid: 1, zones: { ZONE_NORMAL: [16, 16] } }],
+    tasks: [{ tid: 1, nid: 0 }],
+  };
+
+  test('the folio at head index 1 is collected like any other; only migrated pages are marked', () => {
+    const sys = withVma(2, 0, LOW_MOVABLE);
+    expect((run(sys, { op: 'touch', vma: 'v1', index: 0, count: 2 }).pages as { pfn: number }[]).map((p) => p.pfn)).toEqual([0, 1]);
+    expect(run(sys, { op: 'pin_user_pages', vma: 'v1', index: 1, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toEqual({
+      ret: 1,
+      pin: 'u1',
+      pages: [{ index: 1, pfn: 16, nid: 1, zone: 'ZONE_NORMAL', migrated: true }],
+    });
+    // slow path over a pinnable page (index 1) and an unpinnable one (index 0): only index 0 moves
+    expect(run(sys, { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 2, gup_flags: ['FOLL_LONGTERM'] })).toEqual({
+      ret: 2,
+      pin: 'u2',
+      pages: [
+        { index: 0, pfn: 17, nid: 1, zone: 'ZONE_NORMAL', migrated: true },
+        { index: 1, pfn: 16, nid: 1, zone: 'ZONE_NORMAL', migrated: false },
+      ],
+    });
+    expect(sys.snapshot().folios.map((f) => [f.pfn, f.refcount])).toEqual([[16, 2049], [17, 1025]]);
+  });
+
+  test('tatashin-v3: the pin scope is back for the walk after the migration (faults stay out of ZONE_MOVABLE)', () => {
+    // NORMAL [0,4) full of kernel pages; ZONE_MOVABLE [4,8)
+    const sys = new ImplSystem(
+      { maxOrder: 1, pageblockOrder: 1, nodes: [{ nid: 0, zones: { ZONE_NORMAL: [0, 4], ZONE_MOVABLE: [4, 4] } }], tasks: [{ tid: 1, nid: 0 }] },
+      PROFILES['tatashin-v3'],
+    );
+    run(sys, { op: 'mmap', task: 1, pages: 3 });
+    expect(run(sys, { op: 'touch', vma: 'v1', index: 0 })).toMatchObject({ pages: [{ pfn: 4 }] });
+    for (let i = 0; i < 2; i++) expect(run(sys, { op: 'alloc_pages', gfp: ['GFP_KERNEL'], order: 1 })).toMatchObject({ ret: 0 });
+    // pass 1: page 0 taken, page 1's fault finds no ZONE_NORMAL page; page 0 migrates (target mask
+    // allocated outside the scope, into ZONE_MOVABLE); the walk again: page 1's fault still fails
+    expect(run(sys, { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 3, gup_flags: ['FOLL_LONGTERM'] })).toEqual({
+      ret: 1,
+      pin: 'u1',
+      pages: [{ index: 0, pfn: 5, nid: 0, zone: 'ZONE_MOVABLE', migrated: true }],
+    });
+    expect(sys.snapshot().vmas[0]!.ptes).toEqual([5, null, null]);
+  });
+});
+
+describe('unpin_user_pages / put_page on a GUP handle', () => {
+  test('consecutive pages of one folio are grouped, the next folio is released too', () => {
+    const sys = withVma(4, 1); // folios [0,1] and [2,3]
+    run(sys, { op: 'touch', vma: 'v1', index: 0, count: 4 });
+    expect(run(sys, { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 3, gup_flags: [] })).toMatchObject({ ret: 3, pin: 'u1' });
+    expect(sys.snapshot().folios.map((f) => [f.pfn, f.refcount, f.pincount])).toEqual([[32, 4, 2], [34, 3, 1]]);
+    expect(run(sys, { op: 'unpin_user_pages', pin: 'u1' })).toEqual({ ret: 0 });
+    expect(sys.snapshot().folios.map((f) => [f.pfn, f.refcount, f.pincount])).toEqual([[32, 2, 0], [34, 2, 0]]);
+  });
+
+  test('a small pin frees only when `_refcount` is exactly a multiple of the bias in (0, k * 1024]', () => {
+    const sys = withVma(2);
+    run(sys, { op: 'touch', vma: 'v1', index: 0, count: 2 });
+    run(sys, { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 2, gup_flags: [] }); // u1: 1025 each
+    // page 0: 1025 + INT_MAX + (2^31 - 2048) ≡ -1024
+    run(sys, { op: 'get_page', vma: 'v1', index: 0, times: INT_MAX });
+    run(sys, { op: 'get_page', vma: 'v1', index: 0, times: 2 ** 31 - 2048 });
+    // page 1: 1025 + INT_MAX + (2^31 - 524) ≡ 500
+    run(sys, { op: 'get_page', vma: 'v1', index: 1, times: INT_MAX });
+    run(sys, { op: 'get_page', vma: 'v1', index: 1, times: 2 ** 31 - 524 });
+    expect(sys.snapshot().folios.map((f) => [f.pfn, f.refcount])).toEqual([[32, -1024], [33, 500]]);
+    expect(run(sys, { op: 'unpin_user_pages', pin: 'u1' })).toEqual({ ret: 0 });
+    expect(sys.snapshot().folios.map((f) => [f.pfn, f.refcount])).toEqual([[32, -2048], [33, -524]]);
   });
 });

@@ -93,6 +93,23 @@ describe('node_private_set_ops / clear_ops', () => {
     expect(run(sys, { op: 'node_private_clear_ops', nid: 2 })).toEqual({ ret: '-ENODEV' });
     expect(sys.snapshot().privateNodes).toEqual([]);
   });
+  test('flags or callbacks that are not a list of names are -EINVAL; the ops stay', () => {
+    const sys = boot();
+    const bad = (flags: unknown, callbacks: unknown) => ({ op: 'node_private_set_ops', nid: 2, flags, callbacks }) as unknown as Op;
+    expect(run(sys, bad(undefined, []))).toEqual({ ret: '-EINVAL' });
+    expect(run(sys, bad([], null))).toEqual({ ret: '-EINVAL' });
+    expect(run(sys, bad([], 'migrate_to'))).toEqual({ ret: '-EINVAL' });
+    expect(run(sys, bad([7], []))).toEqual({ ret: '-EINVAL' });
+    expect(sys.snapshot().privateNodes[0]).toEqual({ nid: 2, ops: MIGRATE_MEMPOLICY });
+  });
+
+  test('a private-nodes profile on a machine without private nodes: no node is private (np.any false, no gate)', () => {
+    const sys = boot('private-nodes-v4', { ...PRIV, nodes: PRIV.nodes.map(({ nid, zones }) => ({ nid, zones })) });
+    expect(sys.np.any).toBe(false);
+    expect(sys.zonelists.gateMask).toBe(0);
+    expect(sys.snapshot().privateNodes).toEqual([]);
+    expect(run(sys, setOps(2, []))).toEqual({ ret: '-ENODEV' });
+  });
 });
 
 describe('read_sysfs', () => {
@@ -106,6 +123,12 @@ describe('read_sysfs', () => {
     // a private node without present memory is in neither
     expect(run(sys, { op: 'offline_pages', startPfn: 48, pages: 16 })).toEqual({ ret: 0 });
     expect(run(sys, { op: 'read_sysfs', attr: 'has_private_memory' })).toEqual({ ret: 0, nodes: [2] });
+  });
+
+  test('the nodes come out in ascending nid order, whatever the order of the config', () => {
+    const sys = boot('private-nodes-v4', { ...PRIV, nodes: [...PRIV.nodes].reverse(), distance: undefined });
+    expect(run(sys, { op: 'read_sysfs', attr: 'has_memory' })).toEqual({ ret: 0, nodes: [0, 1, 2] });
+    expect(run(sys, { op: 'read_sysfs', attr: 'has_private_memory' })).toEqual({ ret: 0, nodes: [2, 3] });
   });
 
   test('linux-6.12: has_private_memory does not exist', () => {

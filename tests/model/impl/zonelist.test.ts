@@ -58,6 +58,16 @@ describe('build_zonelists', () => {
   });
 });
 
+describe('build_zonelists with a partial distance matrix', () => {
+  test('a missing row or entry counts as infinitely far (after every known distance), ties by nid', () => {
+    // row 2 is missing, row 1 has no entry for position 2
+    const sys = boot({ ...THREE, distance: [[10, 30, 20], [30, 10]] });
+    expect(names(sys, 0, false, 2)).toEqual(['0:NORMAL', '0:DMA32', '0:DMA', '2:NORMAL', '4:NORMAL']);
+    expect(names(sys, 1, false, 2)).toEqual(['4:NORMAL', '0:NORMAL', '0:DMA32', '0:DMA', '2:NORMAL']);
+    expect(names(sys, 2, false, 2)).toEqual(['2:NORMAL', '0:NORMAL', '0:DMA32', '0:DMA', '4:NORMAL']);
+  });
+});
+
 describe('zonelist walk', () => {
   test('falls to lower zones, then to the next node; THISNODE stops at the node', () => {
     const sys = boot(THREE);
