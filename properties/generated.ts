@@ -5,7 +5,7 @@ import { concretize, type OpSequence } from '../generators/ops.js';
 import { malform, type Malformation } from '../generators/malformed.js';
 import { Lockstep, type Factories } from './lockstep.js';
 import { Reject } from '../reports/trace/json-path.js';
-import { opContext, readOp } from '../reports/trace/ops.js';
+import { opContext, readOp, type OpContext } from '../reports/trace/ops.js';
 
 export interface GeneratedRun {
   readonly run: Lockstep;
@@ -29,13 +29,15 @@ export function runGenerated(
 ): GeneratedRun {
   const run = new Lockstep(machine, profile, factories ? { factories } : {});
   const ops: Op[] = [];
+  // the trace-format context a malformed op is checked against, built once per run
+  let traceCtx: OpContext | undefined;
   const failing = () => [...run.violations, ...run.divergences].some((f) => !ignore.has(f.id));
   for (const [i, raw] of seq.ops.entries()) {
     if (failing() || run.broken) break;
     const concrete = concretize(raw, seq.swarm, machine, run.current);
     if (!concrete) continue;
     const bad = malformations[i];
-    const op = bad ? (asTraceOp(malform(concrete, bad), machine) ?? concrete) : concrete;
+    const op = bad ? (asTraceOp(malform(concrete, bad), (traceCtx ??= opContext(machine))) ?? concrete) : concrete;
     ops.push(op);
     run.step(op);
   }
@@ -46,9 +48,9 @@ export function runGenerated(
  * The op as a trace on this machine could hold it, or undefined when the trace format rejects it
  * (a malformation that only a parse error can catch is not an input the systems must answer).
  */
-function asTraceOp(op: Op, machine: MachineConfig): Op | undefined {
+function asTraceOp(op: Op, ctx: OpContext): Op | undefined {
   try {
-    return readOp(op, 'op', opContext(machine));
+    return readOp(op, 'op', ctx);
   } catch (e) {
     if (e instanceof Reject) return undefined;
     throw e;
