@@ -129,8 +129,3 @@ export function folio_maybe_dma_pinned(folio: Folio): boolean {
   if (folio_test_large(folio)) return folioPincount(folio) > 0;
   return folio_ref_count(folio) >>> 0 >= GUP_PIN_COUNTING_BIAS;
 }
-
-/** Whether a holder belongs to the object named `handle` (its k/g/u handle or its VMA). */
-export function holderOwner(holder: Holder): string {
-  return holder.kind === 'map' ? holder.vma : holder.handle;
-}

@@ -48,10 +48,9 @@ export function gfpZoneIsBad(gfp: number): boolean {
 
 /** gfp_zone (include/linux/gfp.h): the highest zone the request may use. */
 export function gfp_zone(gfp: number): ZoneName {
-  const zone = GFP_ZONE_TABLE[gfp & GFP_ZONEMASK];
   // The kernel VM_BUG_ONs here; the model rejects bad masks before it gets this far.
-  if (zone === null || zone === undefined) throw new Error(`spec: gfp_zone on a bad mask 0x${gfp.toString(16)}`);
-  return zone;
+  if (gfpZoneIsBad(gfp)) throw new Error(`spec: gfp_zone on a bad mask 0x${gfp.toString(16)}`);
+  return GFP_ZONE_TABLE[gfp & GFP_ZONEMASK]!;
 }
 
 /**

@@ -242,16 +242,17 @@ export function __gup_longterm_locked(
   try {
     for (let pass = 1; ; pass++) {
       const walk = __get_user_pages(machine, vma, start, nr, flags, handle);
+      // Stryker disable next-line ConditionalExpression: equivalent, an empty walk collects nothing, so check_and_migrate_movable_pages returns 0 and the same walk is returned below
       if (walk.taken.length === 0) return walk;
       if (!migrateAllow) return walk; // linux-5.10 after a failed migration: pinned in place
       if (rules.targetMayBeMovable && pass > 1) return walk; // tatashin-v3: no second collection
       const rc = check_and_migrate_movable_pages(machine, vma, walk.taken, migrated);
       if (rc === 0) return walk;
-      if (rc === '-ENOMEM' && rules.longtermCmaOnly) {
-        migrateAllow = false;
-        continue;
-      }
       if (rc === '-ENOMEM') {
+        if (rules.longtermCmaOnly) {
+          migrateAllow = false; // linux-5.10: the next walk pins in place
+          continue;
+        }
         emit(machine, { kind: 'longterm-failed', ret: '-ENOMEM' });
         return { taken: [], err: '-ENOMEM' };
       }
@@ -274,8 +275,8 @@ export function gup_fast(machine: Machine, vma: Vma, start: number, nr: number, 
   const taken: Taken[] = [];
   const end = Math.min(start + nr, vma.pages);
   for (let i = start; i < end; i++) {
-    const folio = vma.ptes[i];
-    if (folio === null || folio === undefined) break;
+    const folio = vma.ptes[i] ?? undefined;
+    if (folio === undefined) break;
     if (folio_ref_count(folio) <= 0) break;
     // linux-5.7 (`fastSkipsLongtermCheck`): no pinnability test here, the folio is pinned in place
     // (fixed by Pingfan Liu's "mm/gup: fix omission of check on FOLL_LONGTERM in gup fast path", B2).
@@ -306,7 +307,8 @@ export function gup_fast_fallback(
   if (prefix.length === nr) return { taken: prefix };
   emit(machine, { kind: 'gup-fast-fallback' });
   const rest = __gup_longterm_locked(machine, vma, start + prefix.length, nr - prefix.length, flags, handle, migrated);
-  if (rest.err !== undefined && rest.taken.length === 0) return prefix.length > 0 ? { taken: prefix } : rest;
+  // the slow path took nothing (it failed): the prefix if there is one, else its error
+  if (rest.taken.length === 0) return prefix.length > 0 ? { taken: prefix } : rest;
   return { taken: [...prefix, ...rest.taken] };
 }
 
@@ -366,10 +368,12 @@ export function gupCall(machine: Machine, op: GupOp, lookup: (h: string) => Vma 
 export function releaseGupHandle(machine: Machine, record: Extract<HandleRecord, { pages: readonly GupPageRef[] }>): void {
   killHandle(machine.handles, record.handle);
   for (const page of record.pages) {
-    const holder = page.folio.holders.find(
-      (h) => (h.kind === 'pin' || h.kind === 'gup_get') && h.handle === record.handle && h.index === page.index,
-    );
-    if (holder === undefined) continue;
+    // a live record's pages still have their holders: only this release drops them, and a freed folio kills the handle
+    const holder = page.folio.holders.find((h) => {
+      // Stryker disable next-line ConditionalExpression: equivalent when false, only pin and gup_get holders carry both a handle and an index (the test narrows the type)
+      if (h.kind !== 'pin' && h.kind !== 'gup_get') return false;
+      return h.handle === record.handle && h.index === page.index;
+    })!;
     const mapped = folioMapped(page.folio);
     if (gup_put_folio(machine, page.folio, holder) && page.folio.user && mapped === 0) emit(machine, { kind: 'freed-unmapped' });
   }

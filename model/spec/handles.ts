@@ -50,6 +50,7 @@ export function setLive(table: HandleTable, record: HandleRecord): void {
 
 /** The live handle `name`, optionally only of some kinds. */
 export function lookupHandle(table: HandleTable, name: string | undefined, kinds?: readonly HandleKind[]): HandleRecord | undefined {
+  // Stryker disable next-line ConditionalExpression: Map.get(undefined) is undefined too (live keys are strings); the check is for the types
   if (name === undefined) return undefined;
   const record = table.live.get(name);
   if (record === undefined || (kinds !== undefined && !kinds.includes(record.kind))) return undefined;

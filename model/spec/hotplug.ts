@@ -22,9 +22,10 @@ import { node_is_private } from './private.js';
 import { build_all_zonelists } from './zonelist.js';
 import type { Folio } from './folio.js';
 
+/** Whole pageblocks from a pfn >= 0 (`% nr === 0` also refuses a non-integer, NaN or Infinity). */
 function isPfnRange(machine: Machine, startPfn: number, pages: number): boolean {
   const nr = pageblockNrPages(machine);
-  return Number.isInteger(startPfn) && Number.isInteger(pages) && pages > 0 && startPfn >= 0 && startPfn % nr === 0 && pages % nr === 0;
+  return pages > 0 && startPfn >= 0 && startPfn % nr === 0 && pages % nr === 0;
 }
 
 /** The allocated folios overlapping [start, end), ascending head pfn. */
@@ -86,8 +87,9 @@ export function offline_pages(machine: Machine, startPfn: number, pages: number)
   if (busy !== 0) return busy;
 
   let left = false;
+  // Each folio once. A migration frees only its own source, and its target takes a free pfn: the
+  // other folios of the list stay where they are.
   for (const folio of foliosOverlapping(machine, startPfn, end)) {
-    if (machine.folios.get(folio.pfn) !== folio) continue;
     const outcome = migrate_folio(machine, folio, 'offline', () => offlineTarget(machine, folio));
     if (!outcome.ok) left = true;
   }

@@ -2,7 +2,7 @@
 // a pageblock's free blocks to the tail of the ISOLATE lists; undoing retypes the range and frees
 // every free block again to the list tails, so it merges where the gate allows.
 import type { Migratetype } from '../api/index.js';
-import { account_freepages, __add_to_free_list, __del_page_from_free_list } from './freelist.js';
+import { __add_to_free_list, del_page_from_free_list } from './freelist.js';
 import { __free_one_page, split_large_buddy } from './free.js';
 import { emit, get_pfnblock_migratetype, page_zone, pageblockNrPages, set_pageblock_migratetype, type Machine, type Zone } from './machine.js';
 
@@ -35,15 +35,11 @@ export function move_freepages_block_isolate(machine: Machine, pb: number): void
   set_pageblock_migratetype(machine, pb, 'MIGRATE_ISOLATE');
   const large = coveringLargeBuddy(machine, zone, pb);
   if (large !== undefined) {
-    const list = zone.buddies.get(large.pfn)!.list;
-    __del_page_from_free_list(zone, large.pfn, large.order);
-    account_freepages(zone, -(2 ** large.order), list);
+    del_page_from_free_list(zone, large.pfn, large.order, zone.buddies.get(large.pfn)!.list);
     split_large_buddy(machine, zone, large.pfn, large.order);
   }
   for (const block of freeBlocksIn(zone, pb, pb + pageblockNrPages(machine))) {
-    const list = zone.buddies.get(block.pfn)!.list;
-    __del_page_from_free_list(zone, block.pfn, block.order);
-    account_freepages(zone, -(2 ** block.order), list);
+    del_page_from_free_list(zone, block.pfn, block.order, zone.buddies.get(block.pfn)!.list);
     __add_to_free_list(zone, block.pfn, block.order, 'MIGRATE_ISOLATE', true);
   }
 }
@@ -98,10 +94,6 @@ export function undo_isolate_page_range(machine: Machine, pageblocks: readonly n
     for (const b of freeBlocksIn(zone, pb, pb + nr)) blocks.push({ zone, ...b });
   }
   blocks.sort((a, b) => a.pfn - b.pfn);
-  for (const b of blocks) {
-    const list = b.zone.buddies.get(b.pfn)!.list;
-    __del_page_from_free_list(b.zone, b.pfn, b.order);
-    account_freepages(b.zone, -(2 ** b.order), list);
-  }
+  for (const b of blocks) del_page_from_free_list(b.zone, b.pfn, b.order, b.zone.buddies.get(b.pfn)!.list);
   for (const b of blocks) __free_one_page(machine, b.zone, b.pfn, b.order, get_pfnblock_migratetype(machine, b.pfn), true);
 }

@@ -59,6 +59,12 @@ export type MigrateOutcome =
   | { readonly ok: true; readonly folio: Folio }
   | { readonly ok: false; readonly why: 'private' | 'refs' | 'nomem' };
 
+/** A failed migration: the `migrate-failed` event and the outcome. */
+function migrate_failed(machine: Machine, reason: MigrateReason, why: 'refs' | 'nomem'): MigrateOutcome {
+  emit(machine, { kind: 'migrate-failed', reason, why });
+  return { ok: false, why };
+}
+
 /**
  * migrate_pages for one folio (mm/migrate.c: migrate_folio_unmap, move_to_new_folio,
  * remove_migration_ptes). A folio on a private node without NP_OPS_MIGRATION never leaves it
@@ -76,25 +82,17 @@ export function migrate_folio(
     emit(machine, { kind: 'private-migrate-refused', reason });
     return { ok: false, why: 'private' };
   }
-  if (!folioMigratable(source)) {
-    emit(machine, { kind: 'migrate-failed', reason, why: 'refs' });
-    return { ok: false, why: 'refs' };
-  }
+  if (!folioMigratable(source)) return migrate_failed(machine, reason, 'refs');
   const mtc = target();
-  const page = mtc === undefined ? undefined : alloc_migration_target(machine, source, mtc);
-  if (mtc === undefined || page === undefined) {
-    emit(machine, { kind: 'migrate-failed', reason, why: 'nomem' });
-    return { ok: false, why: 'nomem' };
-  }
+  if (mtc === undefined) return migrate_failed(machine, reason, 'nomem');
+  const page = alloc_migration_target(machine, source, mtc);
+  if (page === undefined) return migrate_failed(machine, reason, 'nomem');
   const maps = source.holders.filter((h): h is Extract<Holder, { kind: 'map' }> => h.kind === 'map');
   const dst = prep_new_page(machine, page.zone, page.pfn, source.order, true, [...maps], { path: mtc.path ?? reason, gfp: page.gfp });
-  for (const h of maps) {
-    const vma = machine.vmas.get(h.vma);
-    if (vma !== undefined) vma.ptes[h.index] = dst;
-  }
-  source.holders.splice(0, source.holders.length, ...source.holders.filter((h) => h.kind !== 'map'));
+  // a map holder's VMA is live: do_munmap drops the holders of the pages it unmaps
+  for (const h of maps) machine.vmas.get(h.vma)!.ptes[h.index] = dst;
   // The source's references are gone with its mappings; any other holder could only be left over
-  // from a wrapped count, and dies with the source.
+  // from a wrapped count, and dies with the source (__folio_put forgets every holder).
   __folio_put(machine, source);
   emit(machine, {
     kind: 'migrate',
@@ -134,17 +132,16 @@ export function node_private_migrate_to(machine: Machine, folio: Folio, node: No
  */
 export function move_pages(machine: Machine, vma: Vma, index: number, nid: number): { ret: 0; status: number | Errno } | Errno {
   if (!Number.isInteger(index) || index < 0 || index >= vma.pages) return '-EFAULT';
-  const node = findNode(machine, nid);
-  if (node === undefined || !nodeHasMemory(machine, nid)) return '-ENODEV';
+  if (!nodeHasMemory(machine, nid)) return '-ENODEV'; // node_state(node, N_MEMORY); an unknown nid has none
   if (!vma.task.mems.has(nid)) return '-EACCES';
   const folio = vma.ptes[index];
-  if (folio === null || folio === undefined) return { ret: 0, status: '-ENOENT' };
+  if (folio == null) return { ret: 0, status: '-ENOENT' };
   if (!folio_managed_allows_migrate(machine, folio)) {
     emit(machine, { kind: 'private-migrate-refused', reason: 'move_pages' });
     return { ret: 0, status: '-ENOENT' };
   }
   if (folio.zone.nid === nid) return { ret: 0, status: nid };
-  const outcome = migrate_folios_to_node(machine, folio, node, vma.task);
+  const outcome = migrate_folios_to_node(machine, folio, findNode(machine, nid)!, vma.task);
   if (outcome === '-ENODEV') return { ret: 0, status: '-ENODEV' };
   if (outcome.ok) return { ret: 0, status: outcome.folio.zone.nid };
   return { ret: 0, status: outcome.why === 'refs' ? '-EBUSY' : '-ENOMEM' };

@@ -91,8 +91,8 @@ export function numa_zone_alloc_allowed(machine: Machine, zone: Zone, gfp: numbe
 export function zone_has_suitable_block(machine: Machine, zone: Zone, order: number, mt: Migratetype, allocCma: boolean): boolean {
   const types: Migratetype[] = [mt, ...(allocCma ? (['MIGRATE_CMA'] as const) : []), ...(fallbacks[mt] ?? [])];
   for (let o = order; o <= machine.maxOrder; o++) {
-    const area = zone.free_area[o];
-    if (area !== undefined && types.some((t) => area.free_list[t].length > 0)) return true;
+    const area = zone.free_area[o]!; // orders 0..maxOrder
+    if (types.some((t) => area.free_list[t].length > 0)) return true;
   }
   return false;
 }

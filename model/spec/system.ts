@@ -55,7 +55,7 @@ export interface SpecSystem extends MmSystem {
 const error = (ret: Errno): ErrorResult => ({ ret });
 const done = (): DoneResult => ({ ret: 0 });
 const result = <T extends object>(r: T | Errno): T | ErrorResult => (typeof r === 'string' ? error(r) : r);
-const status = (r: 0 | Errno): DoneResult | ErrorResult => (r === 0 ? done() : error(r));
+const status = (r: 0 | Errno): DoneResult | ErrorResult => ({ ret: r });
 
 function isOrder(machine: Machine, order: number): boolean {
   return Number.isInteger(order) && order >= 0 && order <= machine.maxOrder;
@@ -93,22 +93,21 @@ function allocPages(machine: Machine, op: AllocPagesOp): AllocPagesResult | Erro
   };
 }
 
-/** Drop the one holder a k or get_page g handle owns; a user folio freed while unmapped is reported. */
-function releaseSingle(machine: Machine, record: Extract<HandleRecord, { folio: Folio }>): void {
+/** Drop the one holder a k or get_page g handle owns; returns whether that freed a user folio that was unmapped. */
+function releaseSingle(machine: Machine, record: Extract<HandleRecord, { folio: Folio }>): boolean {
   killHandle(machine.handles, record.handle);
   const folio = record.folio;
+  // Stryker disable next-line ConditionalExpression: handle names are never reused and map holders have none, so the kind test only narrows the type
   const holder = folio.holders.find((h) => (h.kind === 'alloc' || h.kind === 'get') && h.handle === record.handle);
   if (holder === undefined) throw new Error(`spec: handle ${record.handle} holds nothing`);
   const mapped = folioMapped(folio);
-  if (dropHolder(machine, folio, holder) && folio.user && mapped === 0 && record.kind === 'get_page') {
-    emit(machine, { kind: 'freed-unmapped' });
-  }
+  return dropHolder(machine, folio, holder) && folio.user && mapped === 0;
 }
 
 function freePages(machine: Machine, op: FreePagesOp): DoneResult | ErrorResult {
-  const record = lookupHandle(machine.handles, op.page, ['alloc_pages']);
-  if (record === undefined || record.kind !== 'alloc_pages') return error('-EBADF');
-  releaseSingle(machine, record);
+  const record = lookupHandle(machine.handles, op.page);
+  if (record?.kind !== 'alloc_pages') return error('-EBADF');
+  releaseSingle(machine, record); // a k handle's folio is a kernel folio; free_pages never reports freed-unmapped
   return done();
 }
 
@@ -123,11 +122,16 @@ function getPage(machine: Machine, op: GetPageOp): GetPageResult | ErrorResult {
   return { ret: 0, ref: handle };
 }
 
+/** put_page takes a g handle: a get_page reference or a get_user_pages* call's references. */
 function putPage(machine: Machine, op: PutPageOp): DoneResult | ErrorResult {
-  const record = lookupHandle(machine.handles, op.ref, ['get_page', 'get_user_pages', 'get_user_pages_fast']);
-  if (record === undefined) return error('-EBADF');
-  if (record.kind === 'get_page') releaseSingle(machine, record);
-  else if (record.kind === 'get_user_pages' || record.kind === 'get_user_pages_fast') releaseGupHandle(machine, record);
+  const record = lookupHandle(machine.handles, op.ref);
+  if (record?.kind === 'get_page') {
+    if (releaseSingle(machine, record)) emit(machine, { kind: 'freed-unmapped' });
+  } else if (record?.kind === 'get_user_pages' || record?.kind === 'get_user_pages_fast') {
+    releaseGupHandle(machine, record);
+  } else {
+    return error('-EBADF');
+  }
   return done();
 }
 
@@ -208,8 +212,8 @@ export function createSpecSystem(config: MachineConfig, profile: Profile): SpecS
       .with({ op: 'offline_pages' }, (o) => status(offline_pages(machine, o.startPfn, o.pages)))
       .with({ op: 'cma_alloc' }, (o): CmaAllocResult | ErrorResult => result(cma_alloc(machine, o.area, o.count)))
       .with({ op: 'cma_release' }, (o) => {
-        const record = lookupHandle(machine.handles, o.cma, ['cma_alloc']);
-        if (record === undefined || record.kind !== 'cma_alloc') return error('-EBADF');
+        const record = lookupHandle(machine.handles, o.cma);
+        if (record?.kind !== 'cma_alloc') return error('-EBADF');
         cma_release(machine, record.range);
         return done();
       })

@@ -1,5 +1,6 @@
 // Anonymous user memory: VMAs, page faults and munmap (mm/mmap.c, mm/memory.c), as docs/MODEL.md
 // "User memory" fixes them. Each mapped page is a `map` holder on its folio and a pte in its VMA.
+import { isMatching } from 'ts-pattern';
 import { GFP_COMPOSITES, type Errno, type FolioTarget, type PagePlacement } from '../api/index.js';
 import { __alloc_pages } from './alloc.js';
 import { type Folio, type Holder } from './folio.js';
@@ -31,7 +32,8 @@ export function pagePlacement(vma: Vma, index: number, folio: Folio): PagePlacem
 
 /** Whether `index` is a page of the VMA. */
 export function inVma(vma: Vma, index: number | undefined): index is number {
-  return index !== undefined && Number.isInteger(index) && index >= 0 && index < vma.pages;
+  // Number.isInteger(undefined) is false
+  return Number.isInteger(index) && index! >= 0 && index! < vma.pages;
 }
 
 /** do_mmap for MAP_ANONYMOUS|MAP_PRIVATE (mm/mmap.c): a new VMA, nothing present yet. */
@@ -104,12 +106,12 @@ export function touchRange(machine: Machine, vma: Vma, index: number, count: num
 
 /** do_vmi_munmap → zap_pte_range (mm/memory.c): unmap every present page in index order. */
 export function do_munmap(machine: Machine, vma: Vma): void {
-  for (let i = 0; i < vma.pages; i++) {
-    const folio = vma.ptes[i];
-    if (folio === null || folio === undefined) continue;
+  for (const [i, folio] of vma.ptes.entries()) {
+    if (folio === null) continue;
     vma.ptes[i] = null;
-    const holder = folio.holders.find((h) => h.kind === 'map' && h.vma === vma.handle && h.index === i);
-    if (holder !== undefined) dropHolder(machine, folio, holder);
+    const holder = folio.holders.find((h) => isMatching({ kind: 'map', vma: vma.handle, index: i }, h));
+    if (holder === undefined) throw new Error(`spec: pte ${i} of ${vma.handle} has no map holder`);
+    dropHolder(machine, folio, holder);
   }
   machine.vmas.delete(vma.handle);
   machine.handles.live.delete(vma.handle);
@@ -127,10 +129,9 @@ export function lookupVma(machine: Machine, handle: string | undefined): Vma | u
  */
 export function resolveFolioTarget(machine: Machine, target: FolioTarget): Folio | Errno {
   if (target.page !== undefined) {
-    const record = lookupHandle(machine.handles, target.page, ['alloc_pages', 'get_page', 'get_user_pages', 'get_user_pages_fast']);
-    if (record === undefined) return '-EBADF';
-    if (record.kind === 'alloc_pages' || record.kind === 'get_page') return record.folio;
-    if (record.kind === 'get_user_pages' || record.kind === 'get_user_pages_fast') return record.pages[0]!.folio;
+    const record = lookupHandle(machine.handles, target.page);
+    if (record?.kind === 'alloc_pages' || record?.kind === 'get_page') return record.folio;
+    if (record?.kind === 'get_user_pages' || record?.kind === 'get_user_pages_fast') return record.pages[0]!.folio;
     return '-EBADF';
   }
   if (target.vma !== undefined) {

@@ -1,8 +1,10 @@
 import { test, expect } from 'vitest';
 import type { MachineConfig, OpResult } from '../../../model/api/index.js';
-import { prepare_alloc_pages } from '../../../model/spec/alloc.js';
+import { PROFILES } from '../../../model/profiles.js';
+import { __alloc_pages, prepare_alloc_pages } from '../../../model/spec/alloc.js';
 import { findNode } from '../../../model/spec/machine.js';
-import { spec } from './helpers.js';
+import { createSpecSystem } from '../../../model/spec/system.js';
+import { allocPfn, oneZone, spec, zoneOf } from './helpers.js';
 
 /** maxOrder 3, pageblockOrder 1: ZONE_NORMAL [0,16) with CMA [8,16), ZONE_MOVABLE [16,24). */
 const CMA_MACHINE: MachineConfig = {
@@ -83,4 +85,48 @@ test('a larger order takes a larger block: order 3 from CMA only for movable req
     pfn: 8,
     migratetype: 'MIGRATE_CMA',
   });
+});
+
+test('private-gate: reported once per walk, and only for a gated zone that __rmqueue would have served', () => {
+  // private node 2 with two zones: its FALLBACK list is MOVABLE(2) [16,24), NORMAL(2) [8,16), then node 0 [0,8)
+  const s = createSpecSystem(
+    {
+      maxOrder: 3,
+      pageblockOrder: 1,
+      nodes: [
+        { nid: 0, zones: { ZONE_NORMAL: [0, 8] } },
+        {
+          nid: 2,
+          zones: { ZONE_NORMAL: [8, 8], ZONE_MOVABLE: [16, 8] },
+          private: { flags: ['NP_OPS_MIGRATION'], callbacks: ['migrate_to', 'folio_migrate'] },
+        },
+      ],
+    },
+    PROFILES['private-nodes-v4'],
+  );
+  const gates = () => s.drainEvents().filter((e) => e.kind === 'private-gate').length;
+  // both private zones gated and suitable: one report
+  expect(allocPfn(s, ['GFP_HIGHUSER_MOVABLE'], 0, { nid: 2 })).toBe(0);
+  expect(gates()).toBe(1);
+  // the first gated zone empty, the second suitable: one report
+  expect(allocPfn(s, ['GFP_HIGHUSER_MOVABLE', 'GFP_PRIVATE'], 3, { nid: 2 })).toBe(16);
+  expect(gates()).toBe(0);
+  expect(allocPfn(s, ['GFP_HIGHUSER_MOVABLE'], 0, { nid: 2 })).toBe(1);
+  expect(gates()).toBe(1);
+  // both gated zones empty: nothing to report
+  expect(allocPfn(s, ['GFP_HIGHUSER_MOVABLE', 'GFP_PRIVATE'], 3, { nid: 2 })).toBe(8);
+  expect(gates()).toBe(0);
+  expect(allocPfn(s, ['GFP_HIGHUSER_MOVABLE'], 0, { nid: 2 })).toBe(2);
+  expect(gates()).toBe(0);
+});
+
+test('__alloc_pages without the task context keeps ALLOC_CMA inside a linux-5.10 pin scope (memalloc_nocma)', () => {
+  // all memory is CMA: only a request with ALLOC_CMA gets a page
+  const s = createSpecSystem(oneZone(3, 1, 0, 8, [[0, 8]]), PROFILES['linux-5.10']);
+  const task = s.machine.tasks[0]!;
+  task.flags.add('PF_MEMALLOC_PIN');
+  const node = findNode(s.machine, 0)!;
+  expect(__alloc_pages(s.machine, task, 0x100cca, 0, node, undefined)).toBeUndefined();
+  const page = __alloc_pages(s.machine, task, 0x100cca, 0, node, undefined, false);
+  expect(page).toEqual({ zone: zoneOf(s, 0, 'ZONE_NORMAL'), pfn: 0, gfp: 0x100cca });
 });

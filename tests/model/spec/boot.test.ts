@@ -93,3 +93,8 @@ test('pageblockOrder 0 and pageblockOrder == maxOrder both boot', () => {
   expect(lists(zb, 'MIGRATE_MOVABLE')).toEqual([[], [], [4]]);
   expect(lists(zb, 'MIGRATE_CMA')).toEqual([[], [], [8]]);
 });
+
+test('largestBlockOrder never goes below order 0, even for an empty range', () => {
+  expect(largestBlockOrder(8, 8, 3)).toBe(0);
+  expect(largestBlockOrder(7, 8, 3)).toBe(0);
+});

@@ -1,5 +1,6 @@
 import { test, expect } from 'vitest';
 import type { MachineConfig } from '../../../model/api/index.js';
+import { alloc_contig_range } from '../../../model/spec/cma.js';
 import { lists, run, spec, zoneOf } from './helpers.js';
 
 /** node 0: ZONE_NORMAL [0,16) with CMA area 0 = [8,16); node 1: ZONE_NORMAL [16,20) with CMA area 1 = [16,20). */
@@ -97,6 +98,16 @@ test('cma_alloc -EBUSY: a pinned user folio or a kernel folio in every window', 
   // a window that avoids the kernel folio's pageblock succeeds
   expect(s.apply({ op: 'cma_alloc', area: 1, count: 2 })).toMatchObject({ ret: 0, pfn: 18 });
 
+  const p = withPinnedCmaFolio();
+  const before = p.snapshot();
+  p.drainEvents();
+  expect(p.apply({ op: 'cma_alloc', area: 0, count: 8 })).toEqual({ ret: '-EBUSY' });
+  expect(p.drainEvents().filter((e) => e.kind === 'migrate-failed')).toEqual([{ kind: 'migrate-failed', reason: 'cma', why: 'refs' }]);
+  expect(p.snapshot()).toEqual(before);
+});
+
+/** Two kernel order-2 folios, then a user page faulted into CMA pfn 8 and pinned (FOLL_PIN). */
+function withPinnedCmaFolio() {
   const p = spec(config);
   run(p, [
     { op: 'alloc_pages', gfp: ['GFP_KERNEL'], order: 2 },
@@ -105,9 +116,22 @@ test('cma_alloc -EBUSY: a pinned user folio or a kernel folio in every window', 
     { op: 'touch', vma: 'v1', index: 0 }, // CMA 8
     { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] },
   ]);
+  return p;
+}
+
+test('alloc_contig_range: 0 when the window is cleared, -EBUSY for a pinned user folio or a kernel folio', () => {
+  const p = withPinnedCmaFolio();
   const before = p.snapshot();
-  p.drainEvents();
-  expect(p.apply({ op: 'cma_alloc', area: 0, count: 8 })).toEqual({ ret: '-EBUSY' });
-  expect(p.drainEvents().filter((e) => e.kind === 'migrate-failed')).toEqual([{ kind: 'migrate-failed', reason: 'cma', why: 'refs' }]);
+  expect(alloc_contig_range(p.machine, 8, 10)).toBe('-EBUSY'); // the migration fails
   expect(p.snapshot()).toEqual(before);
+  expect(alloc_contig_range(p.machine, 10, 12)).toBe(0);
+  expect(lists(zoneOf(p, 0, 'ZONE_NORMAL'), 'MIGRATE_CMA')).toEqual([[9], [], [12]]);
+  expect(alloc_contig_range(p.machine, 0, 2)).toBe('-EBUSY'); // the isolation fails
+});
+
+test('alloc_contig_range gives back the part of a free block before the window', () => {
+  const s = spec(config);
+  expect(alloc_contig_range(s.machine, 9, 10)).toBe(0); // [8,10) after the isolation split: 8 comes back
+  expect(lists(zoneOf(s, 0, 'ZONE_NORMAL'), 'MIGRATE_CMA')).toEqual([[8], [10], [12]]);
+  expect(s.snapshot().zones[0]).toMatchObject({ nrFreePages: 15, nrFreeCmaPages: 7 });
 });

@@ -6,6 +6,7 @@ import {
   folio_nr_pages,
   folio_ref_count,
   folio_test_large,
+  folioHolderRefs,
   folioPincount,
   holderRefs,
   INT_MAX,
@@ -30,11 +31,26 @@ test('int32 helpers', () => {
   expect(crossesInt32(INT_MAX - 1, 1)).toBe(false);
   expect(crossesInt32(INT_MIN, -1)).toBe(true);
   expect(crossesInt32(-1, 1)).toBe(false);
+  expect(crossesInt32(INT_MIN + 1, -1)).toBe(false); // exactly INT_MIN is in range
+  expect(crossesInt32(INT_MAX, 0)).toBe(false);
 });
 
 test('holder contributions', () => {
   expect(holderRefs(alloc)).toBe(1);
   expect(holderRefs({ kind: 'get', handle: 'g1', times: 5 })).toBe(5);
+});
+
+test('a pin is GUP_PIN_COUNTING_BIAS on a small folio by default, 1 on a large one or under linux-5.6', () => {
+  const pin: Holder = { kind: 'pin', handle: 'u1', index: 0, longterm: false };
+  expect(holderRefs(pin)).toBe(1024);
+  expect(holderRefs(pin, true)).toBe(1);
+  expect(holderRefs(pin, false, true)).toBe(1);
+  expect(holderRefs(pin, false, false)).toBe(1024);
+  expect(folioHolderRefs(folio(0, [pin]), pin)).toBe(1024);
+  expect(folioHolderRefs(folio(1, [pin]), pin)).toBe(1);
+  expect(folioHolderRefs({ ...folio(0, [pin]), pinCountsLikeGet: true }, pin)).toBe(1);
+  expect(folioHolderRefs({ ...folio(0, [pin]), pinCountsLikeGet: false }, pin)).toBe(1024);
+  expect(folio_ref_count({ ...folio(0, [alloc, pin]), pinCountsLikeGet: true })).toBe(2);
 });
 
 test('folio_ref_count is the holders sum wrapped to signed 32 bits', () => {

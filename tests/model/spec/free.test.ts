@@ -255,3 +255,17 @@ test('no buddy is looked for at maxOrder', () => {
   expect(s.drainEvents()).toEqual([]);
   expect(lists(zoneOf(s, 0, 'ZONE_NORMAL'), 'MIGRATE_MOVABLE')).toEqual([[], [], [0, 4]]);
 });
+
+test('page_is_buddy asks the page for its zone (page_zone) before the buddy map', () => {
+  const s = spec({ maxOrder: 3, pageblockOrder: 1, nodes: [{ nid: 0, zones: { ZONE_DMA: [0, 8], ZONE_NORMAL: [8, 8] } }] });
+  const dma = zoneOf(s, 0, 'ZONE_DMA');
+  const normal = zoneOf(s, 0, 'ZONE_NORMAL');
+  expect(page_is_buddy(s.machine, normal, 8, 3)).toBe(true);
+  expect(page_is_buddy(s.machine, dma, 8, 3)).toBe(false);
+  // a corrupt buddy map: DMA claims NORMAL's free block; the page still says ZONE_NORMAL
+  dma.buddies.set(8, { order: 3, list: 'MIGRATE_MOVABLE' });
+  expect(page_is_buddy(s.machine, dma, 8, 3)).toBe(false);
+  // and a hole is nobody's buddy
+  dma.buddies.set(16, { order: 3, list: 'MIGRATE_MOVABLE' });
+  expect(page_is_buddy(s.machine, dma, 16, 3)).toBe(false);
+});

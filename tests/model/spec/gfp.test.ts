@@ -144,3 +144,15 @@ test('argument checks: unknown name, order > maxOrder, bad order values', () => 
   // order == maxOrder is fine; a failed op did not use up a handle number
   expect(s.apply({ op: 'alloc_pages', gfp: ['GFP_KERNEL'], order: 2 })).toMatchObject({ ret: 0, page: 'k1', pfn: 8 });
 });
+
+test('parseGfp: the private-node names exist only when asked for (withPrivate defaults to false)', () => {
+  expect(parseGfp(['__GFP_PRIVATE'])).toBeUndefined();
+  expect(parseGfp(['GFP_KERNEL', 'GFP_PRIVATE'])).toBeUndefined();
+  expect(parseGfp(['__GFP_PRIVATE'], true)).toBe(0x200);
+  expect(parseGfp(['GFP_KERNEL', 'GFP_PRIVATE'], true)).toBe(0x200ec0);
+});
+
+test('gfp_zone refuses a bad zone-modifier mask and names the whole mask (the kernel VM_BUG_ONs)', () => {
+  expect(() => gfp_zone(0x3)).toThrow('spec: gfp_zone on a bad mask 0x3');
+  expect(() => gfp_zone(GFP_COMPOSITES.GFP_USER | 0x5)).toThrow('spec: gfp_zone on a bad mask 0x100cc5');
+});

@@ -1,8 +1,21 @@
 import { test, expect } from 'vitest';
-import { FOLL_FLAGS, type GupOpName, type MachineConfig } from '../../../model/api/index.js';
-import { GUP_ENTRY_FLAGS, is_valid_gup_args, parseFollFlags } from '../../../model/spec/gup.js';
-import { INT_MAX } from '../../../model/spec/folio.js';
-import { lists, run, spec, zoneOf } from './helpers.js';
+import { FOLL_FLAGS, LONGTERM_MAX_PASSES, type GupOpName, type MachineConfig } from '../../../model/api/index.js';
+import { PROFILES } from '../../../model/profiles.js';
+import {
+  __get_user_pages,
+  check_and_migrate_movable_pages,
+  folio_is_longterm_pinnable,
+  GUP_ENTRY_FLAGS,
+  gup_put_folio,
+  is_valid_gup_args,
+  longtermUnpinnableWhy,
+  parseFollFlags,
+  releaseGupHandle,
+} from '../../../model/spec/gup.js';
+import { INT_MAX, type Folio, type Holder } from '../../../model/spec/folio.js';
+import { set_pageblock_migratetype } from '../../../model/spec/machine.js';
+import { createSpecSystem } from '../../../model/spec/system.js';
+import { lists, oneZone, run, spec, zoneOf } from './helpers.js';
 
 /** node 0: ZONE_NORMAL [0,8), ZONE_MOVABLE [8,16); maxOrder 2, pageblock order 1. */
 const movable: MachineConfig = {
@@ -34,6 +47,9 @@ test('is_valid_gup_args and the entry points flags', () => {
   expect(is_valid_gup_args(F.FOLL_LONGTERM, F.FOLL_GET)).toBeUndefined();
   expect(is_valid_gup_args(F.FOLL_LONGTERM | F.FOLL_PCI_P2PDMA, F.FOLL_PIN)).toBeUndefined();
   expect(is_valid_gup_args(F.FOLL_LONGTERM, F.FOLL_PIN)).toBe(0x80100);
+  // FOLL_PCI_P2PDMA is refused only together with FOLL_LONGTERM
+  expect(is_valid_gup_args(F.FOLL_PCI_P2PDMA, F.FOLL_PIN)).toBe(0x80400);
+  expect(is_valid_gup_args(F.FOLL_PCI_P2PDMA, F.FOLL_GET)).toBe(0x402);
 });
 
 test('argument table per entry point (gup.md §2.1–2.2)', () => {
@@ -384,4 +400,300 @@ test('FOLL_LONGTERM on a large folio: migrated whole, pages pinned with _pincoun
     [0, 1, 3, 1, 2],
     [2, 1, 3, 1, 2],
   ]);
+});
+
+/** The folio at pfn `pfn` (it must exist). */
+function folioAt(s: ReturnType<typeof spec>, pfn: number): Folio {
+  const folio = s.machine.folios.get(pfn);
+  if (folio === undefined) throw new Error(`no folio at ${pfn}`);
+  return folio;
+}
+
+test('-EFAULT outside the VMA is decided before any walk: the fast variants emit nothing', () => {
+  const s = spec(movable);
+  run(s, [{ op: 'mmap', task: 1, pages: 4 }]);
+  s.drainEvents();
+  for (const index of [-1, 4]) {
+    expect(s.apply({ op: 'pin_user_pages_fast', vma: 'v1', index, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toEqual({ ret: '-EFAULT' });
+    expect(s.apply({ op: 'get_user_pages_fast', vma: 'v1', index, nr: 1, gup_flags: [] })).toEqual({ ret: '-EFAULT' });
+  }
+  expect(s.drainEvents()).toEqual([]);
+  // __get_user_pages itself refuses a start outside the VMA (find_vma fails)
+  const vma = s.machine.vmas.get('v1')!;
+  expect(__get_user_pages(s.machine, vma, 4, 1, FOLL_FLAGS.FOLL_GET, 'g1')).toEqual({ taken: [], err: '-EFAULT' });
+  expect(s.snapshot().folios).toEqual([]);
+});
+
+test('try_grab_folio and gup_fast refuse a _refcount of exactly 0 (wrapped), not only a negative one', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'get_page', vma: 'v1', index: 0, times: INT_MAX },
+    { op: 'get_page', vma: 'v1', index: 0, times: INT_MAX },
+    { op: 'get_page', vma: 'v1', index: 0, times: 1 }, // 1 + 2 * (2^31 - 1) + 1 = 2^32: wraps to 0
+  ]);
+  expect(s.apply({ op: 'query', vma: 'v1', index: 0 })).toMatchObject({ pfn: 8, refcount: 0, mapped: 1 });
+  const before = s.snapshot();
+  s.drainEvents();
+  expect(s.apply({ op: 'get_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toEqual({ ret: '-ENOMEM' });
+  expect(s.drainEvents()).toEqual([{ kind: 'grab-refused' }]);
+  expect(s.apply({ op: 'get_user_pages_fast', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toEqual({ ret: '-ENOMEM' });
+  expect(s.drainEvents()).toEqual([{ kind: 'gup-fast-fallback' }, { kind: 'grab-refused' }]);
+  expect(s.snapshot()).toEqual(before);
+});
+
+test('gup_fast_fallback: a slow path that takes pages and then fails adds them to the fast prefix', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 3 },
+    { op: 'touch', vma: 'v1', index: 0 }, // pfn 8
+    { op: 'touch', vma: 'v1', index: 2 }, // pfn 9
+    { op: 'get_page', vma: 'v1', index: 2, times: INT_MAX }, // page 2: _refcount < 0, every grab refused
+  ]);
+  s.drainEvents();
+  // fast: page 0, stops at page 1 (not present); slow from page 1: faults and takes it, page 2 is refused
+  expect(s.apply({ op: 'get_user_pages_fast', vma: 'v1', index: 0, nr: 3, gup_flags: [] })).toEqual({
+    ret: 2,
+    ref: 'g2',
+    pages: [
+      { index: 0, pfn: 8, nid: 0, zone: 'ZONE_MOVABLE', migrated: false },
+      { index: 1, pfn: 10, nid: 0, zone: 'ZONE_MOVABLE', migrated: false },
+    ],
+  });
+  expect(s.drainEvents()).toEqual([
+    { kind: 'gup-fast-fallback' },
+    { kind: 'expand', fromOrder: 1, toOrder: 0 },
+    { kind: 'fault', order: 0 },
+    { kind: 'grab-refused' },
+  ]);
+  expect(s.snapshot().handles).toEqual([
+    { handle: 'v1', pfns: [] },
+    { handle: 'g1', pfns: [9] },
+    { handle: 'g2', pfns: [8, 10] },
+  ]);
+});
+
+test('gup_put_folio drops nothing for a folio that is not the live one at its pfn, or a holder it does not have', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] },
+  ]);
+  const folio = folioAt(s, 8);
+  const pin = folio.holders.find((h) => h.kind === 'pin')!;
+  const before = s.snapshot();
+  // a stale copy of the folio (same pfn, another object), holding the same pin
+  const stale: Folio = { ...folio, holders: [...folio.holders] };
+  expect(gup_put_folio(s.machine, stale, pin)).toBe(false);
+  expect(stale.holders).toEqual(folio.holders);
+  // a folio at a pfn with no folio
+  const gone: Folio = { ...folio, pfn: 12, holders: [pin] };
+  expect(gup_put_folio(s.machine, gone, pin)).toBe(false);
+  expect(gone.holders).toEqual([pin]);
+  // the live folio, a pin it does not have
+  const other: Holder = { kind: 'pin', handle: 'u9', index: 0, longterm: false };
+  expect(gup_put_folio(s.machine, folio, other)).toBe(false);
+  expect(folio.holders).toEqual([{ kind: 'map', vma: 'v1', index: 0 }, pin]);
+  expect(s.snapshot()).toEqual(before);
+  // the live folio and its pin: dropped, the folio stays (its mapping holds it)
+  expect(gup_put_folio(s.machine, folio, pin)).toBe(false);
+  expect(folio.holders).toEqual([{ kind: 'map', vma: 'v1', index: 0 }]);
+});
+
+test('unpin reports freed-unmapped only for the release that frees the unmapped folio', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] },
+    { op: 'get_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] },
+    { op: 'munmap', vma: 'v1' },
+  ]);
+  s.drainEvents();
+  expect(s.apply({ op: 'unpin_user_pages', pin: 'u1' })).toEqual({ ret: 0 });
+  expect(s.drainEvents()).toEqual([]);
+  expect(s.snapshot().folios).toEqual([{ pfn: 8, order: 0, nid: 0, zone: 'ZONE_MOVABLE', refcount: 1, pincount: 0, mapped: 0 }]);
+  expect(s.apply({ op: 'put_page', ref: 'g1' })).toEqual({ ret: 0 });
+  expect(s.drainEvents()).toEqual([
+    { kind: 'merge', order: 1 },
+    { kind: 'merge', order: 2 },
+    { kind: 'freed-unmapped' },
+  ]);
+  expect(s.snapshot().folios).toEqual([]);
+});
+
+test('a GUP release that frees a folio still mapped (wrapped count) is no freed-unmapped; the mapping goes', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'get_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] }, // g1: 2
+    { op: 'get_page', vma: 'v1', index: 0, times: 1 }, // g2: 3
+    { op: 'get_page', vma: 'v1', index: 0, times: INT_MAX }, // g3
+    { op: 'get_page', vma: 'v1', index: 0, times: INT_MAX }, // g4: 3 + 2^32 - 2 wraps to 1
+  ]);
+  expect(s.apply({ op: 'query', vma: 'v1', index: 0 })).toMatchObject({ pfn: 8, refcount: 1, mapped: 1 });
+  s.drainEvents();
+  expect(s.apply({ op: 'put_page', ref: 'g1' })).toEqual({ ret: 0 }); // _refcount 0: freed
+  expect(s.drainEvents()).toEqual([
+    { kind: 'merge', order: 1 },
+    { kind: 'merge', order: 2 },
+  ]);
+  expect(s.snapshot().folios).toEqual([]);
+  expect(s.snapshot().vmas[0]!.ptes).toEqual([null]);
+  expect(s.snapshot().handles).toEqual([{ handle: 'v1', pfns: [] }]);
+  expect(lists(zoneOf(s, 0, 'ZONE_MOVABLE'), 'MIGRATE_MOVABLE')).toEqual([[], [], [8, 12]]);
+});
+
+test('releaseGupHandle drops the holder of each recorded page (handle and index), not any holder of the handle', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 2, folioOrder: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 2, gup_flags: [] },
+  ]);
+  const record = s.machine.handles.live.get('u1');
+  if (record === undefined || record.kind !== 'pin_user_pages') throw new Error('no u1');
+  releaseGupHandle(s.machine, { ...record, pages: [record.pages[1]!] });
+  expect(folioAt(s, 8).holders.filter((h) => h.kind === 'pin')).toEqual([{ kind: 'pin', handle: 'u1', index: 0, longterm: false }]);
+  expect(s.snapshot().handles).toEqual([{ handle: 'v1', pfns: [] }]); // u1 is gone
+});
+
+test('FOLL_LONGTERM: two pages of one unpinnable folio collect it once; only migrated pages report migrated', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 4, folioOrder: 1 },
+    { op: 'touch', vma: 'v1', index: 0, count: 4 },
+  ]);
+  s.drainEvents();
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 2, gup_flags: ['FOLL_LONGTERM'] })).toMatchObject({ ret: 2 });
+  expect(s.drainEvents()).toEqual([
+    { kind: 'pin', large: true },
+    { kind: 'pin', large: true },
+    { kind: 'longterm-unpinnable', why: 'ZONE_MOVABLE' },
+    { kind: 'expand', fromOrder: 2, toOrder: 1 },
+    { kind: 'fallback', from: 'MIGRATE_UNMOVABLE', to: 'MIGRATE_MOVABLE' },
+    { kind: 'migrate', reason: 'longterm', fromZone: 'ZONE_MOVABLE', toZone: 'ZONE_NORMAL', remote: false },
+    { kind: 'pin', large: true },
+    { kind: 'pin', large: true },
+  ]);
+
+  const t = spec(movable);
+  run(t, [
+    { op: 'mmap', task: 1, pages: 2 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] }, // page 0 to pfn 0
+    { op: 'unpin_user_pages', pin: 'u1' },
+    { op: 'touch', vma: 'v1', index: 1 }, // pfn 8, ZONE_MOVABLE
+  ]);
+  expect(t.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 2, gup_flags: ['FOLL_LONGTERM'] })).toEqual({
+    ret: 2,
+    pin: 'u2',
+    pages: [
+      { index: 0, pfn: 0, nid: 0, zone: 'ZONE_NORMAL', migrated: false },
+      { index: 1, pfn: 1, nid: 0, zone: 'ZONE_NORMAL', migrated: true },
+    ],
+  });
+});
+
+test('the pin scope nests: a task already in one keeps PF_MEMALLOC_PIN after a FOLL_LONGTERM call', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+  ]);
+  const task = s.machine.tasks[0]!;
+  task.flags.add('PF_MEMALLOC_PIN');
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toMatchObject({
+    ret: 1,
+    pages: [{ index: 0, pfn: 0, zone: 'ZONE_NORMAL', migrated: true }],
+  });
+  expect(task.flags.has('PF_MEMALLOC_PIN')).toBe(true);
+  task.flags.delete('PF_MEMALLOC_PIN');
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toMatchObject({ ret: 1 });
+  expect(task.flags.has('PF_MEMALLOC_PIN')).toBe(false);
+});
+
+test('check_and_migrate_movable_pages: -EAGAIN after migrating; a folio the unpin freed is skipped', () => {
+  const s = spec(movable);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 2 },
+    { op: 'touch', vma: 'v1', index: 0, count: 2 }, // pfn 8, 9
+  ]);
+  const vma = s.machine.vmas.get('v1')!;
+  const flags = FOLL_FLAGS.FOLL_PIN | FOLL_FLAGS.FOLL_LONGTERM;
+  const walk = __get_user_pages(s.machine, vma, 0, 1, flags, 'u1');
+  expect(walk.taken.map((t) => [t.index, t.folio.pfn])).toEqual([[0, 8]]);
+  const migrated = new Set<number>();
+  expect(check_and_migrate_movable_pages(s.machine, vma, walk.taken, migrated)).toBe('-EAGAIN');
+  expect([...migrated]).toEqual([0]);
+  expect(s.snapshot().vmas[0]!.ptes).toEqual([0, 9]);
+
+  // page 1's folio held only by this pass's pin (its mapping gone): the unpin frees it, nothing migrates
+  const folio = folioAt(s, 9);
+  const pin: Holder = { kind: 'pin', handle: 'u1', index: 1, longterm: true };
+  folio.holders.splice(0, folio.holders.length, pin);
+  vma.ptes[1] = null;
+  s.drainEvents();
+  expect(check_and_migrate_movable_pages(s.machine, vma, [{ index: 1, folio, holder: pin }], migrated)).toBe('-EAGAIN');
+  expect([...migrated]).toEqual([0]);
+  expect(s.drainEvents()).toEqual([
+    { kind: 'longterm-unpinnable', why: 'ZONE_MOVABLE' },
+    { kind: 'merge', order: 1 },
+    { kind: 'merge', order: 2 },
+  ]);
+  expect(s.snapshot().folios.map((f) => f.pfn)).toEqual([0]);
+});
+
+test('MIGRATE_ISOLATE is not long-term pinnable; targets that keep landing in one end -EAGAIN after LONGTERM_MAX_PASSES', () => {
+  const s = spec(oneZone(2, 1, 0, 16));
+  expect(run(s, [{ op: 'mmap', task: 1, pages: 1 }, { op: 'touch', vma: 'v1', index: 0 }])[1]).toMatchObject({ pages: [{ pfn: 0 }] });
+  const folio = folioAt(s, 0);
+  expect(longtermUnpinnableWhy(s.machine, folio)).toBeUndefined();
+  set_pageblock_migratetype(s.machine, 0, 'MIGRATE_ISOLATE');
+  expect(longtermUnpinnableWhy(s.machine, folio)).toBe('MIGRATE_ISOLATE');
+  expect(folio_is_longterm_pinnable(s.machine, folio)).toBe(false);
+  // every pageblock reads MIGRATE_ISOLATE while the free lists stay as they are: each target is unpinnable again
+  for (const block of s.machine.pageblocks.values()) block.migratetype = 'MIGRATE_ISOLATE';
+  s.drainEvents();
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toEqual({ ret: '-EAGAIN' });
+  const events = s.drainEvents();
+  expect(events.filter((e) => e.kind === 'migrate')).toHaveLength(LONGTERM_MAX_PASSES);
+  expect(events.filter((e) => e.kind === 'longterm-unpinnable')).toEqual(
+    Array.from({ length: LONGTERM_MAX_PASSES }, () => ({ kind: 'longterm-unpinnable', why: 'MIGRATE_ISOLATE' })),
+  );
+  expect(events.at(-1)).toEqual({ kind: 'longterm-failed', ret: '-EAGAIN' });
+  expect(s.holders()).toEqual([
+    { pfn: 4, order: 0, kernel: 0, mapped: 1, gets: 0, pins: 0, longtermPins: 0, placement: { path: 'longterm', gfp: 0x100cc0 } },
+  ]);
+  expect(s.snapshot().handles).toEqual([{ handle: 'v1', pfns: [] }]);
+  expect(s.machine.tasks[0]!.flags.has('PF_MEMALLOC_PIN')).toBe(false);
+  // nothing was pinned, so the next pin is u1
+  for (const block of s.machine.pageblocks.values()) block.migratetype = 'MIGRATE_MOVABLE';
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toMatchObject({ ret: 1, pin: 'u1' });
+});
+
+test('private-pin is reported only for FOLL_LONGTERM pins', () => {
+  const config: MachineConfig = {
+    maxOrder: 2,
+    pageblockOrder: 1,
+    nodes: [
+      { nid: 0, zones: { ZONE_NORMAL: [0, 8] } },
+      { nid: 1, zones: { ZONE_NORMAL: [8, 8] }, private: { flags: ['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY', 'NP_OPS_LONGTERM_PIN'], callbacks: ['migrate_to', 'folio_migrate'] } },
+    ],
+  };
+  const s = createSpecSystem(config, PROFILES['private-nodes-v4']);
+  run(s, [
+    { op: 'set_mempolicy', task: 1, mode: 'MPOL_BIND', nodes: [1] },
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+  ]);
+  s.drainEvents();
+  expect(s.apply({ op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toMatchObject({ ret: 1, pages: [{ pfn: 8, nid: 1 }] });
+  expect(s.apply({ op: 'get_user_pages_fast', vma: 'v1', index: 0, nr: 1, gup_flags: [] })).toMatchObject({ ret: 1 });
+  expect(s.drainEvents()).toEqual([{ kind: 'pin', large: false }]);
+  expect(s.apply({ op: 'pin_user_pages_fast', vma: 'v1', index: 0, nr: 1, gup_flags: ['FOLL_LONGTERM'] })).toMatchObject({ ret: 1, pages: [{ pfn: 8, nid: 1 }] });
+  expect(s.drainEvents()).toEqual([{ kind: 'pin', large: false }, { kind: 'private-pin' }]);
 });

@@ -1,5 +1,6 @@
 import { test, expect } from 'vitest';
 import type { MachineConfig } from '../../../model/api/index.js';
+import { foliosOverlapping } from '../../../model/spec/hotplug.js';
 import { lists, run, spec, zoneOf } from './helpers.js';
 
 /** node 0: ZONE_NORMAL [0,8) with CMA [4,8), ZONE_MOVABLE [8,16); node 1: ZONE_NORMAL [16,24). */
@@ -137,8 +138,13 @@ test('online_movable merges with a free neighbour; online_kernel; argument check
       { op: 'online_pages', nid: 0, startPfn: 10, pages: 1, type: 'online_movable' },
       { op: 'online_pages', nid: 5, startPfn: 10, pages: 2, type: 'online_movable' },
       { op: 'online_pages', nid: 0, startPfn: 10, pages: 2, type: 'online' as 'online_kernel' },
+      { op: 'online_pages', nid: 0, startPfn: -2, pages: 2, type: 'online_movable' }, // aligned, but below pfn 0
+      { op: 'online_pages', nid: 0, startPfn: 10.5, pages: 2, type: 'online_movable' },
+      { op: 'online_pages', nid: 0, startPfn: 10, pages: 2.5, type: 'online_movable' },
+      { op: 'online_pages', nid: 0, startPfn: NaN, pages: 2, type: 'online_movable' },
+      { op: 'online_pages', nid: 0, startPfn: 10, pages: Infinity, type: 'online_movable' },
     ]),
-  ).toEqual(Array(4).fill({ ret: '-EINVAL' }));
+  ).toEqual(Array(9).fill({ ret: '-EINVAL' }));
   s.drainEvents();
   expect(s.apply({ op: 'online_pages', nid: 0, startPfn: 10, pages: 2, type: 'online_movable' })).toEqual({ ret: 0 });
   expect(s.drainEvents()).toEqual([{ kind: 'merge', order: 2 }]);
@@ -166,4 +172,26 @@ test('online_movable merges with a free neighbour; online_kernel; argument check
   ]);
   // the new zone is in node 1's zonelist: a movable allocation on node 1 lands there first
   expect(s.apply({ op: 'alloc_pages', gfp: ['GFP_HIGHUSER_MOVABLE'], order: 0, nid: 1 })).toMatchObject({ pfn: 32, zone: 'ZONE_MOVABLE' });
+});
+
+test('offline migrates the folios in ascending pfn order (do_migrate_range walks the pfns), not in allocation order', () => {
+  const s = spec(config);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 }, // 8
+    { op: 'touch', vma: 'v2', index: 0 }, // 9
+    { op: 'munmap', vma: 'v1' },
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v3', index: 0 }, // 8 again, allocated after 9
+  ]);
+  expect([...s.machine.folios.keys()]).toEqual([9, 8]);
+  expect(foliosOverlapping(s.machine, 8, 12).map((f) => f.pfn)).toEqual([8, 9]);
+  expect(foliosOverlapping(s.machine, 9, 10).map((f) => f.pfn)).toEqual([9]);
+  expect(s.apply({ op: 'offline_pages', startPfn: 8, pages: 4 })).toEqual({ ret: 0 });
+  // pfn 8 (v3) moved first, to node 1's first free page
+  expect(s.snapshot().vmas.map((v) => [v.handle, v.ptes])).toEqual([
+    ['v2', [17]],
+    ['v3', [16]],
+  ]);
 });

@@ -57,3 +57,34 @@ test('pageblocksCovering rounds out to pageblocks', () => {
   expect(pageblocksCovering(s.machine, 5, 6)).toEqual([4]);
   expect(pageblocksCovering(s.machine, 3, 9)).toEqual([0, 4, 8]);
 });
+
+test('move_freepages_block_isolate refuses a pageblock that is not present', () => {
+  const s = spec(oneZone(3, 1, 0, 8));
+  const before = s.snapshot();
+  expect(() => move_freepages_block_isolate(s.machine, 100)).toThrow('spec: pageblock 100 is not present');
+  expect(s.snapshot()).toEqual(before);
+});
+
+test('freeBlocksIn lists the free blocks in ascending pfn, not in the order they were linked', () => {
+  const s = spec(oneZone(2, 1, 0, 8)); // free blocks 0 and 4, both order 2
+  run(s, [{ op: 'alloc_pages', gfp: ['GFP_KERNEL'], order: 0 }]); // pfn 0: expand links 2 (order 1), then 1 (order 0)
+  const zone = zoneOf(s, 0, 'ZONE_NORMAL');
+  expect([...zone.buddies.keys()]).toEqual([4, 2, 1]);
+  expect(freeBlocksIn(zone, 0, 8)).toEqual([
+    { pfn: 1, order: 0 },
+    { pfn: 2, order: 1 },
+    { pfn: 4, order: 2 },
+  ]);
+  expect(freeBlocksIn(zone, 2, 4)).toEqual([{ pfn: 2, order: 1 }]);
+});
+
+test('undo_isolate_page_range frees the blocks in ascending pfn whatever the order of the pageblocks given', () => {
+  const s = spec(oneZone(1, 1, 0, 4)); // two order-1 blocks at maxOrder: they never merge
+  const zone = zoneOf(s, 0, 'ZONE_NORMAL');
+  expect(start_isolate_page_range(s.machine, [0, 2], 'MIGRATE_MOVABLE', () => undefined)).toBe(0);
+  expect(lists(zone, 'MIGRATE_ISOLATE')).toEqual([[], [0, 2]]);
+  undo_isolate_page_range(s.machine, [2, 0], 'MIGRATE_MOVABLE');
+  // FPI_TO_TAIL in pfn order: 0 first, then 2 behind it
+  expect(lists(zone, 'MIGRATE_MOVABLE')).toEqual([[], [0, 2]]);
+  expect(lists(zone, 'MIGRATE_ISOLATE')).toEqual([[], []]);
+});

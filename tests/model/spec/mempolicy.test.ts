@@ -1,7 +1,17 @@
 import { test, expect } from 'vitest';
 import type { MachineConfig } from '../../../model/api/index.js';
-import { mpol_rebind_nodemask, mpol_rebind_policy, next_node_in, nodes_remap, type Mempolicy } from '../../../model/spec/mempolicy.js';
-import { run, spec } from './helpers.js';
+import { findTask } from '../../../model/spec/machine.js';
+import {
+  get_nodes,
+  mpol_rebind_nodemask,
+  mpol_rebind_policy,
+  next_node_in,
+  nodes_remap,
+  policy_nodemask,
+  policyHasMask,
+  type Mempolicy,
+} from '../../../model/spec/mempolicy.js';
+import { allocPfn, run, spec } from './helpers.js';
 
 /** nodes 0, 1, 2 with ZONE_NORMAL of 8 pages, node 3 memoryless; node 2 is nearer to node 0 than node 1. */
 const config: MachineConfig = {
@@ -196,4 +206,95 @@ test('mpol_rebind_preferred keeps the preferred node and only takes the new cpus
   expect(s.apply({ op: 'set_cpuset_mems', task: 1, nodes: [2, 3] })).toEqual({ ret: 0 });
   expect(s.drainEvents()).toEqual([]);
   expect(s.snapshot().tasks[0]!.policy).toEqual({ mode: 'MPOL_PREFERRED', nodes: [1], cpusetMems: [2, 3], private: false });
+});
+
+test('get_nodes: a node id outside 0..MAX_NUMNODES-1 fails the whole mask, even beside a valid node', () => {
+  expect(get_nodes([3, 1, 1023, 1])).toEqual([1, 3, 1023]);
+  expect(get_nodes(undefined)).toEqual([]);
+  expect([get_nodes([1024]), get_nodes([-1]), get_nodes([0.5])]).toEqual([undefined, undefined, undefined]);
+  const s = spec(config);
+  const set = (nodes: number[]) => s.apply({ op: 'set_mempolicy', task: 1, mode: 'MPOL_BIND', nodes }).ret;
+  expect([set([1, 1024]), set([1, -1]), set([1, 1.5])]).toEqual(['-EINVAL', '-EINVAL', '-EINVAL']);
+  expect(s.snapshot().tasks[0]!.policy).toBeNull();
+  expect(set([1, 1023])).toBe(0); // in range but no such node: masked away
+  expect(s.snapshot().tasks[0]!.policy).toEqual({ mode: 'MPOL_BIND', nodes: [1], cpusetMems: [0, 1, 2, 3], private: false });
+});
+
+test('interleave over one node never switches nodes', () => {
+  const s = spec(config);
+  run(s, [
+    { op: 'set_mempolicy', task: 1, mode: 'MPOL_INTERLEAVE', nodes: [2] },
+    { op: 'mmap', task: 1, pages: 3 },
+  ]);
+  s.drainEvents();
+  expect(s.apply({ op: 'touch', vma: 'v1', index: 0, count: 3 })).toMatchObject({ pages: [{ pfn: 16 }, { pfn: 17 }, { pfn: 18 }] });
+  expect(s.drainEvents().filter((e) => e.kind === 'interleave-switch')).toEqual([]);
+  expect(s.snapshot().tasks[0]!.ilPrev).toBe(2);
+});
+
+test('policy_nodemask: PREFERRED starts at its node without a nodemask; a DEFAULT policy places like none', () => {
+  const s = spec(config);
+  const task = findTask(s.machine, 1)!;
+  const placement = (pol: Mempolicy | null) => {
+    const p = policy_nodemask(s.machine, task, pol)!;
+    return [p.preferred.nid, p.nodemask === undefined ? 'no mask' : [...p.nodemask]];
+  };
+  expect(placement(null)).toEqual([0, 'no mask']);
+  expect(placement({ mode: 'MPOL_DEFAULT', nodes: [], cpusetMems: [], private: false })).toEqual([0, 'no mask']);
+  expect(placement({ mode: 'MPOL_PREFERRED', nodes: [1], cpusetMems: [0, 1, 2, 3], private: false })).toEqual([1, 'no mask']);
+  expect(placement({ mode: 'MPOL_BIND', nodes: [1, 2], cpusetMems: [0, 1, 2, 3], private: false })).toEqual([0, [1, 2]]);
+  // the spec refuses a policy naming a node that does not exist
+  expect(() => policy_nodemask(s.machine, task, { mode: 'MPOL_PREFERRED', nodes: [7], cpusetMems: [], private: false })).toThrow(
+    /spec: policy node 7 does not exist/,
+  );
+});
+
+test('PREFERRED is no restriction: a fault falls back when the preferred node is full', () => {
+  const s = spec(config);
+  expect(allocPfn(s, ['GFP_KERNEL', '__GFP_THISNODE'], 3, { nid: 1 })).toBe(8);
+  run(s, [
+    { op: 'set_mempolicy', task: 1, mode: 'MPOL_PREFERRED', nodes: [1] },
+    { op: 'mmap', task: 1, pages: 1 },
+  ]);
+  expect(s.apply({ op: 'touch', vma: 'v1', index: 0 })).toMatchObject({ ret: 0, pages: [{ pfn: 16, nid: 2 }] });
+});
+
+test('mbind PREFERRED moves folios to its node; without STRICT a folio left outside is no error', () => {
+  expect([policyHasMask(null), policyHasMask({ mode: 'MPOL_PREFERRED', nodes: [1], cpusetMems: [], private: false })]).toEqual([false, true]);
+  const s = spec(config);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 2 },
+    { op: 'touch', vma: 'v1', index: 0, count: 2 },
+  ]);
+  // no flags: the policy is set, nothing moves, nothing fails
+  expect(s.apply({ op: 'mbind', vma: 'v1', mode: 'MPOL_BIND', nodes: [2] })).toEqual({ ret: 0 });
+  expect(s.apply({ op: 'mbind', vma: 'v1', mode: 'MPOL_PREFERRED', nodes: [2], flags: ['MPOL_MF_MOVE'] })).toEqual({ ret: 0 });
+  expect(s.apply({ op: 'mbind', vma: 'v1', mode: 'MPOL_PREFERRED', nodes: [1], flags: ['MPOL_MF_STRICT'] })).toEqual({ ret: '-EIO' });
+  expect(s.snapshot().vmas[0]!.ptes).toEqual([16, 17]);
+  s.drainEvents();
+  expect(s.apply({ op: 'mbind', vma: 'v1', mode: 'MPOL_PREFERRED', nodes: [1], flags: ['MPOL_MF_MOVE', 'MPOL_MF_STRICT'] })).toEqual({ ret: 0 });
+  expect(s.drainEvents().filter((e) => e.kind === 'migrate')).toHaveLength(2);
+  expect(s.snapshot().vmas[0]).toMatchObject({ policy: { mode: 'MPOL_PREFERRED', nodes: [1] }, ptes: [8, 9] });
+});
+
+test('a rebind that changes one node of a same-size mask is a change', () => {
+  const machine = spec(config).machine;
+  const pol: Mempolicy = { mode: 'MPOL_BIND', nodes: [0, 1], cpusetMems: [0, 1, 2], private: false };
+  expect(mpol_rebind_nodemask(machine, pol, [0, 2])).toBe(true);
+  expect(pol).toEqual({ mode: 'MPOL_BIND', nodes: [0, 2], cpusetMems: [0, 2], private: false });
+  expect(mpol_rebind_nodemask(machine, pol, [0, 2])).toBe(false);
+
+  const s = spec(config);
+  run(s, [{ op: 'set_mempolicy', task: 1, mode: 'MPOL_BIND', nodes: [0, 1] }]);
+  s.drainEvents();
+  expect(s.apply({ op: 'set_cpuset_mems', task: 1, nodes: [0, 2] })).toEqual({ ret: 0 });
+  expect(s.drainEvents()).toEqual([{ kind: 'rebind' }]);
+  expect(s.snapshot().tasks[0]!.policy).toEqual({ mode: 'MPOL_BIND', nodes: [0, 2], cpusetMems: [0, 2], private: false });
+});
+
+test('mpol_rebind_policy leaves a DEFAULT policy alone', () => {
+  const machine = spec(config).machine;
+  const pol: Mempolicy = { mode: 'MPOL_DEFAULT', nodes: [], cpusetMems: [0], private: false };
+  expect(mpol_rebind_policy(machine, pol, [3])).toBe(false);
+  expect(pol).toEqual({ mode: 'MPOL_DEFAULT', nodes: [], cpusetMems: [0], private: false });
 });

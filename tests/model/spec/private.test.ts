@@ -1,11 +1,19 @@
 // Private memory nodes (docs/MODEL.md "Private memory nodes"): ops, sysfs, zonelists, the gate,
 // mempolicy, migration, longterm pins and the placement ghost, with exact values.
 import { test, expect, describe } from 'vitest';
-import type { MachineConfig, PrivateNodeConfig, ProfileName } from '../../../model/api/index.js';
+import { NP_OPS_FLAGS, type MachineConfig, type PrivateNodeConfig, type ProfileName } from '../../../model/api/index.js';
 import { PROFILES } from '../../../model/profiles.js';
+import {
+  node_mpol_eligible,
+  node_private_flags,
+  node_state_memory,
+  node_state_private,
+  numa_zone_alloc_allowed,
+  zone_has_suitable_block,
+} from '../../../model/spec/private.js';
 import { createSpecSystem, type SpecSystem } from '../../../model/spec/system.js';
 import { node_private_ops_invalid, parseNodePrivateCallbacks, parseNpOpsFlags } from '../../../model/spec/private_ops.js';
-import { allocPfn, run } from './helpers.js';
+import { allocPfn, run, zoneOf } from './helpers.js';
 
 const MEMPOLICY: PrivateNodeConfig = { flags: ['NP_OPS_MIGRATION', 'NP_OPS_MEMPOLICY'], callbacks: ['migrate_to', 'folio_migrate'] };
 const MIGRATION: PrivateNodeConfig = { flags: ['NP_OPS_MIGRATION'], callbacks: ['migrate_to', 'folio_migrate'] };
@@ -136,7 +144,29 @@ describe('node_private_set_ops / node_private_clear_ops', () => {
   });
 });
 
+describe('the node-state predicates, for any nid', () => {
+  test('N_MEMORY, N_MEMORY_PRIVATE, the ops flags and mempolicy eligibility; an unknown nid has none', () => {
+    const s = make();
+    const m = s.machine;
+    const nids = [0, 1, 2, 3, 9];
+    expect(nids.map((nid) => node_state_memory(m, nid))).toEqual([true, true, false, false, false]);
+    expect(nids.map((nid) => node_state_private(m, nid))).toEqual([false, false, true, true, false]);
+    // node_private_flags: 0 on a normal node (no np) and on an unknown one
+    const { NP_OPS_MIGRATION, NP_OPS_MEMPOLICY } = NP_OPS_FLAGS;
+    expect(nids.map((nid) => node_private_flags(m, nid))).toEqual([0, 0, NP_OPS_MIGRATION | NP_OPS_MEMPOLICY, NP_OPS_MIGRATION, 0]);
+    // node_mpol_eligible: N_MEMORY, or a private node with NP_OPS_MEMPOLICY
+    expect(nids.map((nid) => node_mpol_eligible(m, nid))).toEqual([true, true, true, false, false]);
+  });
+});
+
 describe('read_sysfs and the linux-6.12 profile', () => {
+  test('the masks are in nid order, whatever the config order', () => {
+    const s = make('private-nodes-v4', { ...config(), nodes: [...config().nodes].reverse(), distance: undefined });
+    expect(s.machine.nodes.map((n) => n.nid)).toEqual([3, 2, 1, 0]);
+    expect(s.apply({ op: 'read_sysfs', attr: 'has_memory' })).toEqual({ ret: 0, nodes: [0, 1, 2] });
+    expect(s.apply({ op: 'read_sysfs', attr: 'has_private_memory' })).toEqual({ ret: 0, nodes: [2, 3] });
+  });
+
   test('v4: has_memory adds MEMPOLICY private nodes; has_private_memory', () => {
     const s = make();
     const read = (attr: string) => s.apply({ op: 'read_sysfs', attr });
@@ -184,6 +214,32 @@ test('zonelists: normal lists hold no private zone; private FALLBACK = itself, t
 });
 
 describe('the gate (numa_zone_alloc_allowed) per profile', () => {
+  test('the profile owns the gate: without its privateNodes rules no zone is gated (corrupted state)', () => {
+    const s = make();
+    const p = zoneOf(s, 2, 'ZONE_NORMAL');
+    expect(numa_zone_alloc_allowed(s.machine, p, GFP_USER, 'MIGRATE_UNMOVABLE')).toBe(false);
+    Object.assign(s.machine, { profile: PROFILES['linux-6.12'] }); // node 2 is still registered private
+    expect(numa_zone_alloc_allowed(s.machine, p, GFP_USER, 'MIGRATE_UNMOVABLE')).toBe(true);
+  });
+
+  test('zone_has_suitable_block: a free block of at least the order on the own, CMA or fallback lists', () => {
+    const s = make();
+    const z = zoneOf(s, 0, 'ZONE_NORMAL');
+    const has = (order: number, mt: 'MIGRATE_MOVABLE' | 'MIGRATE_UNMOVABLE' | 'MIGRATE_HIGHATOMIC', cma = false) =>
+      zone_has_suitable_block(s.machine, z, order, mt, cma);
+    expect([has(3, 'MIGRATE_MOVABLE'), has(3, 'MIGRATE_UNMOVABLE'), has(3, 'MIGRATE_HIGHATOMIC')]).toEqual([true, true, false]);
+    // node 0 filled up to pfn 15, a MIGRATE_MOVABLE order-0 block
+    expect([3, 2, 1, 0].map((order) => allocPfn(s, ['GFP_HIGHUSER_MOVABLE'], order, { nid: 0 }))).toEqual([0, 8, 12, 14]);
+    expect([has(1, 'MIGRATE_MOVABLE'), has(0, 'MIGRATE_MOVABLE'), has(0, 'MIGRATE_UNMOVABLE'), has(0, 'MIGRATE_HIGHATOMIC')]).toEqual([
+      false,
+      true,
+      true, // its fallback list
+      false, // no fallbacks at all
+    ]);
+    expect(allocPfn(s, ['GFP_HIGHUSER_MOVABLE'], 0, { nid: 0 })).toBe(15);
+    expect([has(0, 'MIGRATE_MOVABLE', true), has(0, 'MIGRATE_UNMOVABLE'), has(0, 'MIGRATE_HIGHATOMIC')]).toEqual([false, false, false]);
+  });
+
   test('v4: __GFP_THISNODE alone never reaches p; GFP_PRIVATE does; {p,q} reaches only p', () => {
     const s = make();
     expect(allocPfn(s, ['GFP_KERNEL', '__GFP_THISNODE'], 0, { nid: 2 })).toBe('-ENOMEM');

@@ -140,3 +140,16 @@ test('__rmqueue: CMA only with ALLOC_CMA, never as a fallback source; ISOLATE ne
   expect(__rmqueue(s.machine, zone, 0, 'MIGRATE_MOVABLE', true)).toBe(0);
   expect(s.drainEvents()).toEqual([{ kind: 'expand', fromOrder: 2, toOrder: 0 }, { kind: 'cma-alloc' }]);
 });
+
+test('__rmqueue: a type without a fallbacks[] entry (CMA, HIGHATOMIC, ISOLATE) only takes its own list', () => {
+  const s = spec(oneZone(3, 1, 0, 16, [[8, 8]]));
+  const zone = zoneOf(s, 0, 'ZONE_NORMAL');
+  expect(__rmqueue(s.machine, zone, 0, 'MIGRATE_HIGHATOMIC', false)).toBeUndefined();
+  expect(__rmqueue(s.machine, zone, 0, 'MIGRATE_ISOLATE', false)).toBeUndefined();
+  expect(lists(zone, 'MIGRATE_MOVABLE')).toEqual([[], [], [], [0]]);
+  expect(s.drainEvents()).toEqual([]);
+  expect(__rmqueue(s.machine, zone, 3, 'MIGRATE_CMA', false)).toBe(8);
+  expect(__rmqueue(s.machine, zone, 0, 'MIGRATE_CMA', false)).toBeUndefined();
+  expect(lists(zone, 'MIGRATE_MOVABLE')).toEqual([[], [], [], [0]]);
+  expect(s.drainEvents()).toEqual([]);
+});

@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import type { MmSystemFactory } from '../../../model/api/index.js';
+import type { MmSystemFactory, Op } from '../../../model/api/index.js';
 import { createSpecSystem as factory } from '../../../model/spec/index.js';
 import { INT_MAX } from '../../../model/spec/folio.js';
 import { lists, oneZone, profile, run, spec, zoneOf } from './helpers.js';
@@ -242,4 +242,75 @@ test('a fresh system has no events; no tasks (or an empty list) means tid 1 on t
     expect(s.machine.tasks.map((t) => [t.tid, t.nid, [...t.mems]])).toEqual([[1, 4, [4, 0]]]);
     expect(s.apply({ op: 'alloc_pages', gfp: ['GFP_USER'], order: 0, task: 1 })).toMatchObject({ pfn: 2, nid: 4 });
   }
+});
+
+test('put_page frees a user folio that is still mapped (refcount wrapped to 0): no freed-unmapped', () => {
+  const s = small();
+  run(s, [
+    { op: 'mmap', task: 1, pages: 1 },
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'get_page', vma: 'v1', index: 0, times: INT_MAX },
+    { op: 'get_page', vma: 'v1', index: 0, times: INT_MAX },
+    { op: 'get_page', vma: 'v1', index: 0, times: 1 }, // 1 + 2 * (2^31 - 1) + 1 = 2^32: _refcount 0, still mapped
+    { op: 'get_page', vma: 'v1', index: 0, times: 1 },
+  ]);
+  expect(s.apply({ op: 'query', vma: 'v1', index: 0 })).toMatchObject({ refcount: 1, mapped: 1 });
+  s.drainEvents();
+  expect(s.apply({ op: 'put_page', ref: 'g4' })).toEqual({ ret: 0 });
+  // the free's merges only: the folio's mapped count was 1, so it is not reported
+  expect(s.drainEvents()).toEqual([
+    { kind: 'merge', order: 1 },
+    { kind: 'merge', order: 2 },
+  ]);
+  expect(s.snapshot().folios).toEqual([]);
+  expect(s.snapshot().vmas[0]!.ptes).toEqual([null]);
+});
+
+test('a k handle whose folio lost its holder is refused as corrupt state', () => {
+  const s = small();
+  run(s, [{ op: 'alloc_pages', gfp: ['GFP_KERNEL'], order: 0 }]);
+  s.machine.folios.get(0)!.holders.length = 0;
+  expect(() => s.apply({ op: 'free_pages', page: 'k1' })).toThrow('spec: handle k1 holds nothing');
+});
+
+test('free_pages, put_page and cma_release take only their own handle kinds: the others are -EBADF', () => {
+  const s = spec(oneZone(2, 1, 0, 8, [[4, 4]]));
+  run(s, [
+    { op: 'alloc_pages', gfp: ['GFP_KERNEL'], order: 0 }, // k1
+    { op: 'mmap', task: 1, pages: 1 }, // v1
+    { op: 'touch', vma: 'v1', index: 0 },
+    { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] }, // u1
+    { op: 'get_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] }, // g1
+    { op: 'cma_alloc', area: 0, count: 1 }, // c1
+  ]);
+  expect(s.snapshot().handles.map((h) => h.handle)).toEqual(['k1', 'v1', 'u1', 'g1', 'c1']);
+  const before = s.snapshot();
+  s.drainEvents();
+  expect(
+    run(s, [
+      { op: 'free_pages', page: 'u1' },
+      { op: 'free_pages', page: 'v1' },
+      { op: 'free_pages', page: 'c1' },
+      { op: 'put_page', ref: 'u1' },
+      { op: 'put_page', ref: 'v1' },
+      { op: 'put_page', ref: 'c1' },
+      { op: 'put_page' } as unknown as Op,
+      { op: 'cma_release', cma: 'k1' },
+      { op: 'cma_release', cma: 'g1' },
+      { op: 'cma_release', cma: 'v1' },
+    ]),
+  ).toEqual(Array(10).fill({ ret: '-EBADF' }));
+  expect(s.snapshot()).toEqual(before);
+  expect(s.drainEvents()).toEqual([]);
+  expect(run(s, [{ op: 'put_page', ref: 'g1' }, { op: 'cma_release', cma: 'c1' }, { op: 'free_pages', page: 'k1' }])).toEqual([
+    { ret: 0 },
+    { ret: 0 },
+    { ret: 0 },
+  ]);
+});
+
+test('apply refuses an op it does not know (the dispatch is exhaustive, no catch-all)', () => {
+  const s = small();
+  expect(() => s.apply({ op: 'bogus' } as unknown as Op)).toThrow(/no pattern matches value/);
+  expect(() => s.apply({ op: 'read_sysfs_x', attr: 'x' } as unknown as Op)).toThrow(/no pattern matches value/);
 });

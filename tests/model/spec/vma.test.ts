@@ -1,5 +1,7 @@
 import { test, expect } from 'vitest';
 import type { MachineConfig } from '../../../model/api/index.js';
+import type { Holder } from '../../../model/spec/folio.js';
+import { do_munmap, inVma } from '../../../model/spec/vma.js';
 import { run, spec } from './helpers.js';
 
 /** node 0: ZONE_NORMAL [0,8), maxOrder 2, pageblock order 1; tasks 1 and 2. */
@@ -152,4 +154,100 @@ test('a query that sees maybe_dma_pinned without pins reports a false positive',
   s.drainEvents();
   expect(s.apply({ op: 'query', vma: 'v1', index: 0 })).toMatchObject({ refcount: 1025, maybe_dma_pinned: true });
   expect(s.drainEvents()).toEqual([]);
+});
+
+test('mmap: the folio order must be an integer in 0..maxOrder even when the pages divide evenly', () => {
+  const s = spec(config);
+  expect(
+    run(s, [
+      { op: 'mmap', task: 1, pages: 8, folioOrder: 3 },
+      { op: 'mmap', task: 1, pages: 2, folioOrder: -1 },
+      { op: 'mmap', task: 1, pages: 4, folioOrder: 2 },
+    ]),
+  ).toEqual([{ ret: '-EINVAL' }, { ret: '-EINVAL' }, { ret: 0, vma: 'v1' }]);
+});
+
+test('a page index must be an integer inside the VMA', () => {
+  const s = spec(config);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 4 },
+    { op: 'touch', vma: 'v1', index: 0, count: 4 },
+  ]);
+  const vma = s.machine.vmas.get('v1')!;
+  expect([inVma(vma, 0), inVma(vma, 3), inVma(vma, 1.5), inVma(vma, 4), inVma(vma, -1), inVma(vma, undefined)]).toEqual([
+    true,
+    true,
+    false,
+    false,
+    false,
+    false,
+  ]);
+  expect(
+    run(s, [
+      { op: 'query', vma: 'v1', index: 1.5 },
+      { op: 'get_page', vma: 'v1', index: 1.5 },
+      { op: 'touch', vma: 'v1', index: 1.5 },
+    ]),
+  ).toEqual([{ ret: '-EFAULT' }, { ret: '-EFAULT' }, { ret: '-EFAULT' }]);
+});
+
+test('a fault maps each page of the new folio with exactly one map holder', () => {
+  const s = spec(config);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 4, folioOrder: 1 },
+    { op: 'touch', vma: 'v1', index: 3 },
+  ]);
+  expect(s.machine.folios.get(0)!.holders).toEqual([
+    { kind: 'map', vma: 'v1', index: 2 },
+    { kind: 'map', vma: 'v1', index: 3 },
+  ]);
+});
+
+test('a page handle names a folio only when it is a k-handle, a get_page handle or a GUP g-handle', () => {
+  const s = spec(config);
+  run(s, [
+    { op: 'alloc_pages', gfp: ['GFP_KERNEL'], order: 0 },
+    { op: 'mmap', task: 1, pages: 2 },
+    { op: 'touch', vma: 'v1', index: 0, count: 2 },
+    { op: 'get_user_pages', vma: 'v1', index: 1, nr: 1, gup_flags: [] },
+    { op: 'pin_user_pages', vma: 'v1', index: 0, nr: 1, gup_flags: [] },
+  ]);
+  expect(
+    [{ page: 'k1' }, { page: 'g1' }, { page: 'u1' }, { page: 'v1' }, { page: 'k2' }].map((t) => s.apply({ op: 'query', ...t })),
+  ).toMatchObject([{ pfn: 0 }, { pfn: 2 }, { ret: '-EBADF' }, { ret: '-EBADF' }, { ret: '-EBADF' }]);
+});
+
+test('munmap drops exactly the VMA\'s own map holder of each page, whatever the holder order', () => {
+  const s = spec(config);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 2, folioOrder: 1 },
+    { op: 'mmap', task: 1, pages: 2, folioOrder: 1 },
+    { op: 'touch', vma: 'v1', index: 0, count: 2 },
+    { op: 'get_page', vma: 'v1', index: 0 },
+  ]);
+  // hand-built: v2 maps the same folio, and the holders come in another order
+  const folio = s.machine.folios.get(0)!;
+  const v2 = s.machine.vmas.get('v2')!;
+  v2.ptes[0] = folio;
+  v2.ptes[1] = folio;
+  const others: Holder[] = [
+    { kind: 'get', handle: 'g1', times: 1 },
+    { kind: 'map', vma: 'v2', index: 1 },
+    { kind: 'map', vma: 'v2', index: 0 },
+  ];
+  folio.holders.splice(0, folio.holders.length, ...others, { kind: 'map', vma: 'v1', index: 1 }, { kind: 'map', vma: 'v1', index: 0 });
+  expect(s.apply({ op: 'munmap', vma: 'v1' })).toEqual({ ret: 0 });
+  expect(folio.holders).toEqual(others);
+  expect(s.machine.folios.get(0)).toBe(folio);
+  expect(v2.ptes).toEqual([folio, folio]);
+});
+
+test('the spec refuses to unmap a pte whose folio lacks its map holder', () => {
+  const s = spec(config);
+  run(s, [
+    { op: 'mmap', task: 1, pages: 2 },
+    { op: 'touch', vma: 'v1', index: 1 },
+  ]);
+  s.machine.folios.get(0)!.holders.length = 0;
+  expect(() => do_munmap(s.machine, s.machine.vmas.get('v1')!)).toThrow(/spec: pte 1 of v1 has no map holder/);
 });

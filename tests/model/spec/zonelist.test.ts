@@ -158,3 +158,16 @@ test('a memoryless preferred node falls back to the others', () => {
   expect(s.drainEvents()).toContainEqual({ kind: 'remote-node' });
   expect(s.apply({ op: 'alloc_pages', gfp: ['GFP_KERNEL', '__GFP_THISNODE'], order: 0 })).toEqual({ ret: '-ENOMEM' });
 });
+
+test('fallbackNodeOrder: a distance the table does not give counts as infinitely far (ties by nid)', () => {
+  const s = spec(THREE_NODES);
+  // keep only row 0, and only its first two entries: from nid 0, nid 2 (position 1) is at 30, nid 1 unknown
+  s.machine.distance.splice(1);
+  s.machine.distance[0]?.splice(2);
+  s.machine.distance[0]?.splice(1, 1, 30);
+  const order = (nid: number) => fallbackNodeOrder(s.machine, findNode(s.machine, nid)!).map((n) => n.nid);
+  expect(order(0)).toEqual([0, 2, 1]);
+  // no row for nid 2 (position 1) or nid 1 (position 2): every other node is unknown, so nid order
+  expect(order(2)).toEqual([2, 0, 1]);
+  expect(order(1)).toEqual([1, 0, 2]);
+});
