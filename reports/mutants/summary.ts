@@ -33,6 +33,8 @@ export interface MutationSummary {
   /** Survived + NoCoverage */
   readonly undetected: number;
   readonly score: number;
+  /** Ignored mutants that Stryker left out as static (`ignoreStatic`), not marked equivalent in the source */
+  readonly ignoredStatic: number;
   readonly files: readonly FileSummary[];
   readonly survivors: readonly string[];
 }
@@ -47,6 +49,11 @@ function isUndetected(s: MutantStatus): boolean {
   return s === 'Survived' || s === 'NoCoverage';
 }
 
+/** Stryker's reason for a static mutant it did not run (`ignoreStatic`) */
+function isStatic(m: ReportMutant): boolean {
+  return m.status === 'Ignored' && (m.statusReason ?? '').startsWith('Static mutant');
+}
+
 function percent(detected: number, undetected: number): number {
   const all = detected + undetected;
   return all === 0 ? 100 : (100 * detected) / all;
@@ -56,6 +63,7 @@ export function summarizeMutants(report: MutationReport): MutationSummary {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<MutantStatus, number>;
   const files: FileSummary[] = [];
   const survivors: string[] = [];
+  let ignoredStatic = 0;
   for (const file of Object.keys(report.files).sort()) {
     const mutants = [...(report.files[file]?.mutants ?? [])].sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
     let detected = 0;
@@ -69,12 +77,13 @@ export function summarizeMutants(report: MutationReport): MutationSummary {
         const where = `${file}:${m.location.start.line}:${m.location.start.column}`;
         survivors.push(`${where} ${m.status} ${m.mutatorName}: ${oneLine(m.replacement ?? '')}`);
       } else if (m.status === 'Ignored') ignored += 1;
+      if (isStatic(m)) ignoredStatic += 1;
     }
     files.push({ file, detected, undetected, ignored, score: percent(detected, undetected) });
   }
   const detected = counts.Killed + counts.Timeout;
   const undetected = counts.Survived + counts.NoCoverage;
-  return { counts, detected, undetected, score: percent(detected, undetected), files, survivors };
+  return { counts, detected, undetected, score: percent(detected, undetected), ignoredStatic, files, survivors };
 }
 
 function oneLine(s: string): string {
@@ -84,7 +93,8 @@ function oneLine(s: string): string {
 
 export function formatMutationSummary(s: MutationSummary): string {
   const lines = [
-    `mutation score ${s.score.toFixed(2)} % (${s.detected} detected of ${s.detected + s.undetected}; ${s.counts.Ignored} ignored as equivalent)`,
+    `mutation score ${s.score.toFixed(2)} % (${s.detected} detected of ${s.detected + s.undetected}; ${s.counts.Ignored - s.ignoredStatic} ignored as equivalent` +
+      (s.ignoredStatic > 0 ? `, ${s.ignoredStatic} static)` : ')'),
     STATUSES.filter((st) => s.counts[st] > 0).map((st) => `${st} ${s.counts[st]}`).join(', '),
     '',
     '| file | detected | undetected | ignored | score |',

@@ -39,3 +39,11 @@ describe('summarizeMutants', () => {
     expect(formatMutationSummary(summarizeMutants(REPORT))).toContain('mutation score 60.00 % (3 detected of 5; 1 ignored as equivalent)');
   });
 });
+
+test('static mutants Stryker left out are not counted as marked equivalent', () => {
+  const staticOne: ReportMutant = { ...mutant('7', 1, 'Ignored'), statusReason: 'Static mutant (and "ignoreStatic" was enabled)' };
+  const report: MutationReport = { files: { 'model/spec/c.ts': { mutants: [mutant('8', 2, 'Killed'), mutant('9', 3, 'Ignored'), staticOne] } } };
+  const s = summarizeMutants(report);
+  expect(s.ignoredStatic).toBe(1);
+  expect(formatMutationSummary(s).split('\n')[0]).toBe('mutation score 100.00 % (1 detected of 1; 1 ignored as equivalent, 1 static)');
+});

@@ -54,3 +54,14 @@ export function lists(sys: ImplSystem, nid: number, zone: ZoneName): string[] {
 export function oneZone(maxOrder: number, pageblockOrder: number, zone: ZoneName, start: number, pages: number, cma?: [number, number][]): MachineConfig {
   return { maxOrder, pageblockOrder, nodes: [{ nid: 0, zones: { [zone]: [start, pages] }, ...(cma ? { cma } : {}) }] };
 }
+
+/** pageblock order 0, maxOrder 2: node 0 ZONE_MOVABLE [0,8), node 1 ZONE_NORMAL [8,16), task 1 on node 0 */
+export const PB0_TWO_NODES: MachineConfig = {
+  maxOrder: 2,
+  pageblockOrder: 0,
+  nodes: [
+    { nid: 0, zones: { ZONE_MOVABLE: [0, 8] } },
+    { nid: 1, zones: { ZONE_NORMAL: [8, 8] } },
+  ],
+  tasks: [{ tid: 1, nid: 0 }],
+};

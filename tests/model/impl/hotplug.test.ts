@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { twin } from './twin.js';
 import type { MachineConfig, Op } from '../../../model/api/index.js';
-import { zoneOf } from './helpers.js';
+import { PB0_TWO_NODES, zoneOf } from './helpers.js';
 
 /** node 0: ZONE_NORMAL [0,8), ZONE_MOVABLE [8,16); node 1: ZONE_NORMAL [16,24) */
 const TWO: MachineConfig = {
@@ -39,15 +39,7 @@ describe('offline_pages: do_migrate_range', () => {
   });
 
   test('pageblock order 0: an order-1 folio at the first pfn covering the range start is migrated whole', () => {
-    const t = twin({
-      maxOrder: 2,
-      pageblockOrder: 0,
-      nodes: [
-        { nid: 0, zones: { ZONE_MOVABLE: [0, 8] } },
-        { nid: 1, zones: { ZONE_NORMAL: [8, 8] } },
-      ],
-      tasks: [{ tid: 1, nid: 0 }],
-    });
+    const t = twin(PB0_TWO_NODES);
     t.apply({ op: 'mmap', task: 1, pages: 2, folioOrder: 1 } as Op);
     t.apply({ op: 'touch', vma: 'v1', index: 0 });
     expect(t.snap().vmas[0]!.ptes).toEqual([0, 1]);

@@ -6,7 +6,7 @@ import type { MachineConfig, Op } from '../../../model/api/index.js';
 import { ImplSystem } from '../../../model/impl/index.js';
 import { PROFILES } from '../../../model/profiles.js';
 import { createSpecSystem } from '../../../model/spec/system.js';
-import { zoneOf } from './helpers.js';
+import { PB0_TWO_NODES, zoneOf } from './helpers.js';
 
 type ProfileName = keyof typeof PROFILES;
 
@@ -76,16 +76,7 @@ describe('folio walk', () => {
 
 describe('free lists', () => {
   test('a free list that isolate-merge linked into a cycle still snapshots, at most span >> order entries', () => {
-    const Y: MachineConfig = {
-      maxOrder: 2,
-      pageblockOrder: 0,
-      nodes: [
-        { nid: 0, zones: { ZONE_MOVABLE: [0, 8] } },
-        { nid: 1, zones: { ZONE_NORMAL: [8, 8] } },
-      ],
-      tasks: [{ tid: 1, nid: 0 }],
-    };
-    const sys = new ImplSystem(Y, PROFILES['isolate-merge']);
+    const sys = new ImplSystem(PB0_TWO_NODES, PROFILES['isolate-merge']);
     for (const op of [
       { op: 'offline_pages', startPfn: 6, pages: 1 },
       { op: 'offline_pages', startPfn: 3, pages: 1 },
